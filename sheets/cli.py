@@ -1,0 +1,84 @@
+"""The `sheets` command: a thin click layer over the library API.
+
+Commands parse options, call one library function and report. Library errors
+(`SheetsError`) become one-line click errors; nothing else is decided here.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import IntEnum
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import SheetsError
+from .options import DEFAULT_LINK_TEMPLATE, PAPER_SIZES, SheetOptions
+
+
+class ExitStatus(IntEnum):
+    OK = 0
+    ERROR = 1  # bad input or options: the message says what to fix
+    USAGE = 2  # click's own code for a mistyped command line
+    BUG = 70  # an unexpected failure inside trial-sheets
+
+
+class SheetsGroup(click.Group):
+    """Turns unexpected exceptions into one line (and a non-zero exit) unless --debug."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except SheetsError as error:
+            raise click.ClickException(str(error)) from None
+        except Exception as error:
+            if ctx.meta.get("sheets.debug"):
+                raise
+            what = ctx.meta.get("sheets.record", "the command")
+            click.echo(
+                f"Error: {what}: unexpected failure ({type(error).__name__}: {error}); "
+                "this is a bug in trial-sheets: run again with --debug for details",
+                err=True,
+            )
+            sys.exit(ExitStatus.BUG)
+
+
+@click.group(cls=SheetsGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="trial-sheets")
+@click.option("--debug", is_flag=True, help="Show the full traceback of unexpected failures.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """Turn a clinical-trial record into a printable PDF question sheet."""
+    ctx.meta["sheets.debug"] = debug
+
+
+@main.command()
+@click.argument("record", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+    help="Where to write the PDF. Default: NCT<number>.pdf in the current folder.",
+)  # fmt: skip
+@click.option(
+    "--paper", type=click.Choice(PAPER_SIZES), default="letter", show_default=True,
+    help="Paper size.",
+)  # fmt: skip
+@click.option(
+    "--link-template", default=DEFAULT_LINK_TEMPLATE, show_default=True,
+    help="Address the QR code links to; {nct_id} is replaced by the trial's number.",
+)  # fmt: skip
+@click.pass_context
+def make(
+    ctx: click.Context, record: Path, output: Path | None, paper: str, link_template: str
+) -> None:
+    """Make the question sheet for one RECORD (a ClinicalTrials.gov study JSON file)."""
+    from . import load_trial, write_sheet
+
+    ctx.meta["sheets.record"] = str(record)
+    options = SheetOptions(paper=paper, link_template=link_template)
+    trial = load_trial(record)
+    ctx.meta["sheets.record"] = trial.source
+    written = write_sheet(trial, output or Path(f"{trial.nct_id}.pdf"), options)
+    click.echo(f"Wrote {written}")

@@ -1,0 +1,46 @@
+"""Sheet content to HTML: the one place the Jinja environment is built.
+
+Autoescaping is on (record text is untrusted and must stay text), undefined names fail
+loudly (a blank field on a patient sheet is a bug), and a loader chain lets a user folder
+override bundled templates file by file; ``default:NAME`` always reaches the bundled one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PrefixLoader,
+    StrictUndefined,
+    select_autoescape,
+)
+
+from . import __version__
+from .content import Sheet
+from .resources import templates_dir
+
+SHEET_TEMPLATE = "sheet.html"
+
+
+@cache
+def environment(override_dirs: tuple[Path, ...] = ()) -> Environment:
+    bundled = FileSystemLoader(str(templates_dir()))
+    loaders = [FileSystemLoader([str(d) for d in override_dirs])] if override_dirs else []
+    loader = ChoiceLoader([*loaders, bundled, PrefixLoader({"default": bundled})])
+    return Environment(
+        loader=loader,
+        autoescape=select_autoescape(enabled_extensions=("html",), default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_html(sheet: Sheet, *, override_dirs: Sequence[Path] = ()) -> str:
+    template = environment(tuple(override_dirs)).get_template(SHEET_TEMPLATE)
+    return template.render(sheet=sheet, version=__version__)

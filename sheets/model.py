@@ -1,0 +1,153 @@
+"""The one normalised trial model that every input format maps to.
+
+Templates, rules and the CLI read only these dataclasses, never raw record JSON or XML.
+Every field has a harmless empty default, so a sparse record is still a valid ``Trial``:
+what a record does not give is an empty string, an empty tuple or ``None``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+CriterionKind = Literal["inclusion", "exclusion"]
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One eligibility criterion as the record words it.
+
+    ``details`` holds nested sub-items that belong to this criterion (lab lists, "any of
+    the following"); ``heading`` is the in-list heading it falls under, if any.
+    """
+
+    kind: CriterionKind
+    original: str
+    details: tuple[str, ...] = ()
+    heading: str = ""
+
+    @property
+    def full_text(self) -> str:
+        """The criterion with its sub-items, as one passage."""
+        return " ".join((self.original, *self.details)).strip()
+
+
+@dataclass(frozen=True)
+class PlainCriterion:
+    """A criterion ready for the sheet: the patient-facing line and the wording it came from."""
+
+    kind: CriterionKind
+    plain: str
+    original: str
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    criteria_text: str = ""
+    sex: str = ""  # ALL, FEMALE, MALE
+    minimum_age: str = ""  # as written, e.g. "18 Years"
+    maximum_age: str = ""
+    healthy_volunteers: bool | None = None
+    gender_description: str = ""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    measure: str
+    time_frame: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Intervention:
+    name: str
+    type: str = ""  # DRUG, DEVICE, BEHAVIORAL, ...
+    description: str = ""
+    other_names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Arm:
+    label: str
+    type: str = ""  # EXPERIMENTAL, PLACEBO_COMPARATOR, ...
+    description: str = ""
+    intervention_names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Design:
+    allocation: str = ""  # RANDOMIZED, NON_RANDOMIZED, NA
+    intervention_model: str = ""
+    primary_purpose: str = ""
+    masking: str = ""  # NONE, SINGLE, DOUBLE, TRIPLE, QUADRUPLE
+    who_masked: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str = ""
+    role: str = ""
+    phone: str = ""
+    email: str = ""
+    affiliation: str = ""
+
+
+@dataclass(frozen=True)
+class Site:
+    facility: str = ""
+    city: str = ""
+    state: str = ""
+    zip: str = ""
+    country: str = ""
+    status: str = ""
+    contacts: tuple[Contact, ...] = ()
+
+
+@dataclass(frozen=True)
+class SiteContent:
+    """Content a publishing site wrote for this trial; each part replaces generated content."""
+
+    plain_summary: str = ""
+    plain_criteria: tuple[PlainCriterion, ...] = ()
+    doctor_questions: tuple[str, ...] = ()
+    coordinator_questions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Trial:
+    nct_id: str
+    brief_title: str = ""
+    official_title: str = ""
+    acronym: str = ""
+    status: str = ""  # overallStatus code, e.g. RECRUITING
+    why_stopped: str = ""
+    study_type: str = ""  # INTERVENTIONAL, OBSERVATIONAL, EXPANDED_ACCESS
+    phases: tuple[str, ...] = ()  # e.g. ("PHASE2",), ("PHASE2", "PHASE3"), ("NA",)
+    enrollment: int | None = None
+    enrollment_is_estimate: bool = False
+    start_date: str = ""  # ISO-like, "2026-06" or "2026-06-15"
+    primary_completion_date: str = ""
+    completion_date: str = ""
+    first_posted: str = ""
+    last_updated: str = ""
+    sponsor: str = ""
+    collaborators: tuple[str, ...] = ()
+    conditions: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    brief_summary: str = ""
+    detailed_description: str = ""
+    design: Design = field(default_factory=Design)
+    arms: tuple[Arm, ...] = ()
+    interventions: tuple[Intervention, ...] = ()
+    eligibility: Eligibility = field(default_factory=Eligibility)
+    primary_outcomes: tuple[Outcome, ...] = ()
+    secondary_outcomes: tuple[Outcome, ...] = ()
+    central_contacts: tuple[Contact, ...] = ()
+    officials: tuple[Contact, ...] = ()
+    sites: tuple[Site, ...] = ()
+    site_content: SiteContent = field(default_factory=SiteContent)
+    source: str = ""  # where the record came from, for messages
+
+    @property
+    def title(self) -> str:
+        return self.brief_title or self.official_title or self.nct_id

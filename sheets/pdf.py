@@ -1,0 +1,75 @@
+"""HTML to PDF with WeasyPrint, confined to the project's own assets and kept warm.
+
+One `PdfRenderer` holds the FontConfiguration and the parsed stylesheets, so a process that
+makes many sheets parses CSS and loads fonts once. Its URL fetcher serves only files inside
+the bundled templates and fonts folders and ``data:`` URLs: no other file, no network, no
+redirects, for HTML, stylesheets and attachments alike.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, path2url
+
+from .resources import fonts_dir, templates_dir
+
+STYLESHEET = "sheet.css"
+PAPER_CSS = {"letter": "@page { size: letter; }", "a4": "@page { size: A4; }"}
+
+LOGGER = logging.getLogger("weasyprint")
+
+
+class ConfinedFetcher(URLFetcher):
+    """Serves ``data:`` URLs and files under the allowed folders; refuses everything else."""
+
+    def __init__(self, allowed_dirs: tuple[Path, ...]):
+        super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False, timeout=1)
+        self.allowed_dirs = tuple(d.resolve() for d in allowed_dirs)
+
+    def fetch(self, url, headers=None):
+        scheme = urlsplit(url).scheme.lower()
+        if scheme == "file":
+            path = Path(url2pathname(urlsplit(url).path)).resolve()
+            if not any(path.is_relative_to(d) for d in self.allowed_dirs):
+                raise ValueError(f"refused to load {url}: outside the bundled assets")
+        elif scheme != "data":
+            raise ValueError(f"refused to load {url}: sheets load no network resources")
+        return super().fetch(url, headers)
+
+
+class PdfRenderer:
+    """Warm WeasyPrint state for one process: fonts and stylesheets are loaded once."""
+
+    def __init__(self, extra_dirs: tuple[Path, ...] = ()):
+        self.base_dir = templates_dir()
+        self.fetcher = ConfinedFetcher((templates_dir(), fonts_dir(), *extra_dirs))
+        self.font_config = FontConfiguration()
+        self.stylesheet = CSS(
+            filename=str(self.base_dir / STYLESHEET),
+            url_fetcher=self.fetcher,
+            font_config=self.font_config,
+        )
+        self.paper_sheets = {
+            paper: CSS(string=css, url_fetcher=self.fetcher, font_config=self.font_config)
+            for paper, css in PAPER_CSS.items()
+        }
+
+    def render(self, html: str, *, paper: str) -> bytes:
+        document = HTML(string=html, base_url=path2url(self.base_dir), url_fetcher=self.fetcher)
+        return document.write_pdf(
+            stylesheets=[self.stylesheet, self.paper_sheets[paper]],
+            font_config=self.font_config,
+            pdf_tags=True,
+        )
+
+
+@cache
+def default_renderer() -> PdfRenderer:
+    return PdfRenderer()

@@ -1,0 +1,60 @@
+"""Shared fixtures: real records, a rendered seed sheet, and a guard against WeasyPrint logs."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+ROOT = Path(__file__).parent.parent
+SEED_RECORD = ROOT / "examples" / "NCT07632209.json"
+RECORDS = sorted((DATA / "records").glob("*.json"))
+FIXED_DAY = date(2026, 11, 25)
+
+
+class WeasyPrintLogGuard(logging.Handler):
+    """Collects every WeasyPrint log record at WARNING or above."""
+
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@pytest.fixture(autouse=True)
+def fail_on_weasyprint_warnings(request):
+    """Any WeasyPrint warning fails the test, unless the test asks to read them itself."""
+    guard = WeasyPrintLogGuard()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(guard)
+    yield guard
+    logger.removeHandler(guard)
+    if "expects_weasyprint_warnings" not in request.keywords:
+        assert guard.messages == [], f"WeasyPrint warned: {guard.messages}"
+
+
+@pytest.fixture(autouse=True)
+def isolated_user_dirs(tmp_path_factory, monkeypatch):
+    """Tests never touch the real user's cache or config folders."""
+    base = tmp_path_factory.mktemp("user")
+    monkeypatch.setenv("SHEETS_CACHE_DIR", str(base / "cache"))
+    monkeypatch.setenv("SHEETS_CONFIG_DIR", str(base / "config"))
+    monkeypatch.delenv("SHEETS_API_URL", raising=False)
+
+
+@pytest.fixture(scope="session")
+def seed_pdf() -> bytes:
+    from sheets import SheetOptions, load_trial, render_pdf
+
+    return render_pdf(load_trial(SEED_RECORD), SheetOptions(generated_on=FIXED_DAY))
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "expects_weasyprint_warnings: the test inspects WeasyPrint warnings itself"
+    )

@@ -1,0 +1,141 @@
+"""The PDF a user gets: its text, pixels, QR code, fonts, metadata and page size."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import FIXED_DAY, RECORDS, SEED_RECORD
+from pdfcheck import POINTS_PER_MM, find_qr, font_files, page_texts, reader, text_of
+
+from sheets import SheetOptions, load_trial, render_pdf
+
+
+def test_the_seed_sheet_shows_the_trial_facts_and_sections(seed_pdf):
+    text = text_of(seed_pdf)
+    for expected in [
+        "Lomustine Combined With Anlotinib as Interventional Therapy",
+        "NCT07632209",
+        "Not yet recruiting",
+        "Phase 2",
+        "46 people (planned)",
+        "June 2026",
+        "18 to 75 years",
+        "Who can take part",
+        "You may be able to join if:",
+        "You cannot join if:",
+        "Questions for your doctor",
+        "Questions for the trial coordinator",
+        "What the trial measures",
+        "Objective Response Rate",
+        "each cycle is 21 days",
+        "Appointment date",
+        "Doctor",
+        "My name (optional)",
+        "https://clinicaltrials.gov/study/NCT07632209",
+    ]:
+        assert expected in text, expected
+
+
+def test_the_seed_sheet_says_plainly_what_the_record_does_not_give(seed_pdf):
+    text = text_of(seed_pdf)
+    assert "Sponsor Not given in the record" in text
+    assert "The record lists no study sites" in text
+    assert "The record gives no contact details" in text
+    assert "Record last updated date not given" in text
+
+
+def test_every_page_has_the_footer_with_number_page_count_dates_and_disclaimer(seed_pdf):
+    pages = page_texts(seed_pdf)
+    assert len(pages) >= 2
+    for number, page in enumerate(pages, 1):
+        folded = " ".join(page.split())
+        assert f"Page {number} of {len(pages)}" in folded
+        assert "NCT07632209" in folded
+        assert "Made November 25, 2026" in folded
+        assert "Record last updated" in folded
+        assert "confirm everything with the study team and your doctor" in folded
+
+
+def test_the_qr_code_decodes_from_the_pixels_to_the_trial_page_and_is_big_enough(seed_pdf):
+    qr = find_qr(seed_pdf)
+    assert qr.text == "https://clinicaltrials.gov/study/NCT07632209"
+    with_quiet_zone = qr.width_mm * (qr.modules + 8) / qr.modules
+    assert with_quiet_zone >= 25
+
+
+def test_the_link_template_changes_both_the_qr_code_and_the_printed_address():
+    options = SheetOptions(
+        link_template="https://trials.example.org/find?id={nct_id}", generated_on=FIXED_DAY
+    )
+    pdf = render_pdf(load_trial(SEED_RECORD), options)
+    assert find_qr(pdf).text == "https://trials.example.org/find?id=NCT07632209"
+    assert "trials.example.org/find?id=NCT07632209" in text_of(pdf).replace(" ", "")
+
+
+def test_the_qr_code_is_vector_not_an_image(seed_pdf):
+    for page in reader(seed_pdf).pages:
+        xobjects = (page.get("/Resources") or {}).get("/XObject") or {}
+        subtypes = {str(x.get_object().get("/Subtype")) for x in xobjects.values()}
+        assert "/Image" not in subtypes
+
+
+def test_all_fonts_are_embedded_subsets_of_the_bundled_faces(seed_pdf):
+    fonts = font_files(seed_pdf)
+    assert fonts and all(fonts.values()), fonts
+    assert all("+" in name for name in fonts), "fonts should be subset (ABCDEF+Name)"
+    assert any("Atkinson-Hyperlegible" in name for name in fonts)
+
+
+def test_symbols_and_accents_render_with_the_bundled_fallback_font(tmp_path):
+    trial = load_trial(RECORDS_BY_ID["NCT06356129"])  # accented site names and ≥ in criteria
+    pdf = render_pdf(trial, SheetOptions(generated_on=FIXED_DAY))
+    fonts = font_files(pdf)
+    assert set(fonts) <= {n for n in fonts if "Atkinson" in n or "DejaVu-Sans-Sheets" in n}
+
+
+def test_the_metadata_names_the_trial_and_the_language(seed_pdf):
+    pdf = reader(seed_pdf)
+    info = pdf.metadata
+    assert info.title.startswith("Questions to ask about NCT07632209: Lomustine")
+    assert "NCT07632209" in info.subject
+    assert "NCT07632209" in info["/Keywords"] and "clinical trial" in info["/Keywords"]
+    assert str(pdf.trailer["/Root"]["/Lang"]) == "en"
+    assert "/StructTreeRoot" in pdf.trailer["/Root"]
+
+
+def test_text_is_extracted_in_reading_order(seed_pdf):
+    text = text_of(seed_pdf)
+    order = [
+        "Lomustine Combined",
+        "For you to fill in",
+        "What this trial is about",
+        "Who can take part",
+        "Does this trial fit me?",
+        "Questions for your doctor",
+        "Questions for the trial coordinator",
+        "What the trial measures",
+        "Where it runs and whom to contact",
+        "The study's own wording",
+    ]
+    positions = [text.index(heading) for heading in order]
+    assert positions == sorted(positions)
+
+
+@pytest.mark.parametrize(("paper", "size_mm"), [("letter", (215.9, 279.4)), ("a4", (210, 297))])
+def test_paper_size_follows_the_option(paper, size_mm):
+    pdf = render_pdf(load_trial(SEED_RECORD), SheetOptions(paper=paper, generated_on=FIXED_DAY))
+    for page in reader(pdf).pages:
+        box = page.mediabox
+        assert float(box.width) / POINTS_PER_MM == pytest.approx(size_mm[0], abs=0.5)
+        assert float(box.height) / POINTS_PER_MM == pytest.approx(size_mm[1], abs=0.5)
+
+
+RECORDS_BY_ID = {path.stem: path for path in RECORDS}
+
+
+@pytest.mark.parametrize("path", RECORDS, ids=[p.stem for p in RECORDS])
+def test_every_real_record_renders_a_sheet_with_its_number_and_qr(path):
+    trial = load_trial(path)
+    pdf = render_pdf(trial, SheetOptions(generated_on=FIXED_DAY))
+    text = text_of(pdf)
+    assert trial.nct_id in text
+    assert find_qr(pdf).text == f"https://clinicaltrials.gov/study/{trial.nct_id}"

@@ -139,3 +139,23 @@ def test_every_real_record_renders_a_sheet_with_its_number_and_qr(path):
     text = text_of(pdf)
     assert trial.nct_id in text
     assert find_qr(pdf).text == f"https://clinicaltrials.gov/study/{trial.nct_id}"
+
+
+def test_every_character_on_every_real_sheet_is_in_a_bundled_font():
+    import html
+    import re
+
+    from fontTools.ttLib import TTFont
+
+    from sheets import render_html
+    from sheets.resources import fonts_dir
+
+    covered = set()
+    for name in ("AtkinsonHyperlegible-Regular.ttf", "DejaVuSans.ttf"):
+        covered |= set(TTFont(fonts_dir() / name).getBestCmap())
+    for path in [*RECORDS, SEED_RECORD]:
+        page = render_html(load_trial(path), SheetOptions(generated_on=FIXED_DAY))
+        body = re.sub(r"<svg.*?</svg>", "", page[page.index("<body") :], flags=re.S)
+        text = html.unescape(re.sub(r"<[^>]+>", " ", body))
+        missing = {ch for ch in text if not ch.isspace() and ord(ch) not in covered}
+        assert not missing, f"{path.name}: no bundled glyph for {sorted(missing)}"

@@ -205,7 +205,7 @@ def _who(trial: Trial) -> tuple[Fact, ...]:
     eligibility = trial.eligibility
     ages = wording.age_range(eligibility.minimum_age, eligibility.maximum_age)
     who = [
-        Fact("Ages", ages or "No age limits given"),
+        Fact("Ages", ages or "No age limits given in the record"),
         Fact("Sex", wording.sex_label(eligibility.sex) or "Not given in the record"),
     ]
     if eligibility.gender_description:

@@ -137,7 +137,8 @@ def trial_from_study(study: Any, source: str) -> Trial:
         first_posted=_date(status.get("studyFirstPostDateStruct")),
         last_updated=_date(status.get("lastUpdatePostDateStruct"))
         or _text(status.get("lastUpdateSubmitDate")),
-        sponsor=_text(_dict(sponsors.get("leadSponsor")).get("name")),
+        sponsor=_text(_dict(sponsors.get("leadSponsor")).get("name"))
+        or _text(_dict(ident.get("organization")).get("fullName")),
         collaborators=tuple(
             _text(c.get("name")) for c in _dicts(sponsors.get("collaborators")) if c.get("name")
         ),

@@ -28,8 +28,9 @@ class Criterion:
 
     @property
     def full_text(self) -> str:
-        """The criterion with its sub-items, as one passage."""
-        return " ".join((self.original, *self.details)).strip()
+        """The criterion as written, with its heading and sub-items, as one passage."""
+        text = f"{self.heading}: {self.original}" if self.heading else self.original
+        return " ".join((text, "; ".join(self.details))).strip()
 
 
 @dataclass(frozen=True)

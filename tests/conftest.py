@@ -13,6 +13,16 @@ ROOT = Path(__file__).parent.parent
 SEED_RECORD = ROOT / "examples" / "NCT07632209.json"
 RECORDS = sorted((DATA / "records").glob("*.json"))
 FIXED_DAY = date(2026, 11, 25)
+SECTION_HEADINGS = (  # in the order the sheet shows them
+    "What this trial is about",
+    "Who can take part",
+    "Does this trial fit me?",
+    "Questions for your doctor",
+    "Questions for the trial coordinator",
+    "What the trial measures",
+    "Where it runs and whom to contact",
+    "The study's own wording",
+)
 
 
 class WeasyPrintLogGuard(logging.Handler):

@@ -4,22 +4,10 @@ from __future__ import annotations
 
 import pypdfium2 as pdfium
 import pytest
-from conftest import FIXED_DAY, RECORDS, SEED_RECORD
+from conftest import FIXED_DAY, RECORDS, SECTION_HEADINGS, SEED_RECORD
 
 from sheets import SheetOptions, load_trial, render_pdf
 from sheets.record import trial_from_study
-
-SECTION_HEADINGS = (
-    "What this trial is about",
-    "Who can take part",
-    "Does this trial fit me?",
-    "Questions for your doctor",
-    "Questions for the trial coordinator",
-    "What the trial measures",
-    "Where it runs and whom to contact",
-    "The study's own wording",
-)
-
 
 def text_boxes(pdf: bytes):
     """Per page: (page width, page height, [(left, bottom, right, top, text)])."""

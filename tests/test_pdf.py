@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import FIXED_DAY, RECORDS, SEED_RECORD
+from conftest import FIXED_DAY, RECORDS, SECTION_HEADINGS, SEED_RECORD
 from pdfcheck import POINTS_PER_MM, find_qr, font_files, page_texts, reader, text_of
 
 from sheets import SheetOptions, load_trial, render_pdf
@@ -104,18 +104,7 @@ def test_the_metadata_names_the_trial_and_the_language(seed_pdf):
 
 def test_text_is_extracted_in_reading_order(seed_pdf):
     text = text_of(seed_pdf)
-    order = [
-        "Lomustine Combined",
-        "For you to fill in",
-        "What this trial is about",
-        "Who can take part",
-        "Does this trial fit me?",
-        "Questions for your doctor",
-        "Questions for the trial coordinator",
-        "What the trial measures",
-        "Where it runs and whom to contact",
-        "The study's own wording",
-    ]
+    order = ["Lomustine Combined", "For you to fill in", *SECTION_HEADINGS]
     positions = [text.index(heading) for heading in order]
     assert positions == sorted(positions)
 

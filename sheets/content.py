@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from . import wording
 from .eligibility import parse_criteria
 from .model import Contact, PlainCriterion, Site, Trial
+from .plain import inline_definitions, plain_criteria, reading_grade, sheet_glossary
 from .options import SheetOptions
 from .qr import qr_svg
 from .questions import coordinator_questions, doctor_questions, merge_questions, status_warning
@@ -76,6 +77,8 @@ class Sheet:
     generated: str
     last_updated: str
     paper: str
+    glossary: tuple[tuple[str, str], ...] = ()
+    criteria_grade: float | None = None
     lang: str = "en"
 
     @property
@@ -97,8 +100,10 @@ class Sheet:
 def build_sheet(trial: Trial, options: SheetOptions | None = None) -> Sheet:
     options = options or SheetOptions()
     link = options.link_for(trial.nct_id)
-    inclusion, exclusion = _numbered(criteria_for(trial))
+    criteria = criteria_for(trial)
+    inclusion, exclusion = _numbered(criteria)
     contacts, are_officials = _contacts(trial)
+    plain_lines = [c.plain for c in criteria]
     return Sheet(
         nct_id=trial.nct_id,
         title=trial.title,
@@ -133,16 +138,18 @@ def build_sheet(trial: Trial, options: SheetOptions | None = None) -> Sheet:
         generated=wording.today_phrase(options.generated_on),
         last_updated=wording.date_phrase(trial.last_updated),
         paper=options.paper,
+        glossary=sheet_glossary(plain_lines, context=trial.eligibility.criteria_text),
+        criteria_grade=reading_grade(plain_lines) if plain_lines else None,
     )
 
 
 def criteria_for(trial: Trial) -> tuple[PlainCriterion, ...]:
-    """Site-written plain criteria win; otherwise each parsed criterion as written."""
+    """Site-written plain criteria win; otherwise the engine's plain lines."""
     if trial.site_content.plain_criteria:
         return trial.site_content.plain_criteria
-    return tuple(
-        PlainCriterion(kind=c.kind, plain=c.full_text, original=c.full_text)
-        for c in parse_criteria(trial.eligibility.criteria_text)
+    record_text = "\n".join((trial.brief_summary, trial.detailed_description))
+    return plain_criteria(
+        parse_criteria(trial.eligibility.criteria_text), defined=inline_definitions(record_text)
     )
 
 

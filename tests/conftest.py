@@ -21,6 +21,7 @@ SECTION_HEADINGS = (  # in the order the sheet shows them
     "Questions for the trial coordinator",
     "What the trial measures",
     "Where it runs and whom to contact",
+    "Words on this sheet",
     "The study's own wording",
 )
 

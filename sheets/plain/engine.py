@@ -1,0 +1,198 @@
+"""The plain-English rewrite of one sheet's criteria: frame, wording, explanations, checks.
+
+Deterministic: the same criteria give the same lines. Per criterion: symbols are spelled out,
+a rule family or the generic wording makes the clause, the kind frames it ("You may be able
+to join if ..." / "You cannot join if ..."), abbreviations and hard words are explained the
+first time the sheet uses them, and the result must keep every number of the original or the
+engine falls back to a plainer-worded but complete version.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from ..model import Criterion, PlainCriterion
+from . import rules
+from .glossary import Glossary, glossary, inline_definitions
+from .normalise import keeps_numbers, spell_out
+from .wording import as_clause, lift_asides, split_long, swap_words, top_level_split, upper_first
+
+FRAMES = {"inclusion": "You may be able to join if", "exclusion": "You cannot join if"}
+
+_ABBREVIATION = re.compile(
+    r"(?<![\w-])(?=[\w-]*[A-Z][\w-]*[A-Z])[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*(?![\w])"
+)
+_ROMAN = re.compile(r"^[IVX]+(?:-[IVX]+)?[a-cA-C]?$")
+NOT_ABBREVIATIONS = frozenset(
+    "AND OR NOT FOR THE WITH AGE ALL ANY NO YES IF OF TO IN ON AT BY AN AS IS ARE BE".split()
+)
+
+
+def abbreviations_in(text: str) -> list[str]:
+    """Abbreviation-like tokens: two or more capitals, not roman numerals or shouted words."""
+    found = []
+    for match in _ABBREVIATION.finditer(text):
+        token = match.group(0)
+        core = token.split("-")[0] if "-" in token else token
+        if _ROMAN.match(token) or token.upper() in NOT_ABBREVIATIONS:
+            continue
+        if sum(ch.isupper() for ch in core) < 2 or sum(ch.islower() for ch in core) > sum(
+            ch.isupper() for ch in core
+        ):
+            continue  # "Ehlers-Danlos", "NovoMix": names, not abbreviations
+        if token.isalpha() and token.isupper() and len(token) >= 7:
+            continue  # a shouted word, not an abbreviation
+        found.append(token)
+    return found
+
+
+@dataclass
+class Explainer:
+    """Explains each term the first time the sheet uses it, and remembers what it explained."""
+
+    glossary: Glossary
+    defined: Mapping[str, str]
+    explained: set[str] = field(default_factory=set)
+    unexplained: list[str] = field(default_factory=list)
+    abbreviation_count: int = 0
+
+    def explain(self, text: str, context: str) -> str:
+        """Each sentence, followed by short sentences that explain its new terms."""
+        out = []
+        for sentence in _SENTENCE.split(text):
+            out.append(sentence)
+            out += [f"{upper_first(term)} means {meaning}." for term, meaning in self.notes(sentence, context)]
+        return " ".join(s for s in out if s)
+
+    def notes(self, sentence: str, context: str) -> list[tuple[str, str]]:
+        """(term, meaning) for the terms this sentence is the first on the sheet to use."""
+        notes: list[tuple[str, str]] = []
+        for token in abbreviations_in(sentence):
+            self.abbreviation_count += 1
+            if token in self.explained:
+                continue
+            meaning = self._meaning(token, context)
+            if not meaning:
+                self.unexplained.append(token)
+                continue
+            self.explained.add(token)
+            if not re.search(rf"{re.escape(token)}\s*\(", sentence):
+                notes.append((token, meaning))
+        for match in self.glossary.word_pattern.finditer(sentence):
+            key = match.group(0).lower()
+            entry = self.glossary.lookup(key, context)
+            if entry is None or key in self.explained:
+                continue
+            self.explained.add(key)
+            notes.append((match.group(0), entry.plain))
+        return notes
+
+    def _meaning(self, token: str, context: str) -> str:
+        entry = self.glossary.lookup(token, context)
+        if entry is not None:
+            return entry.plain
+        if token in self.defined:
+            return self.defined[token]
+        return ""
+
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“(])")
+
+
+def plain_criteria(
+    criteria: Sequence[Criterion], *, defined: Mapping[str, str] | None = None
+) -> tuple[PlainCriterion, ...]:
+    """Each criterion as a plain line, in order; terms explained the first time they appear."""
+    return rewrite_all(criteria, defined)[0]
+
+
+def rewrite_all(
+    criteria: Sequence[Criterion], defined: Mapping[str, str] | None = None
+) -> tuple[tuple[PlainCriterion, ...], Explainer, list[str]]:
+    """Like `plain_criteria`, also returning the explainer and each line's rule family."""
+    originals = [c.full_text for c in criteria]
+    explainer = Explainer(glossary(), {**inline_definitions("\n".join(originals)), **(defined or {})})
+    families: list[str] = []
+    lines = tuple(_rewrite(c, explainer, families) for c in criteria)
+    return lines, explainer, families
+
+
+_JOINS_HEADING = re.compile(r"(?i)(?:\b(?:must|should|will|shall|need to)\s+(?:be|have)|\b(?:are|is|have|has|with|who|if|be)|:\s*-)\s*:?$")
+
+
+def _as_written(criterion: Criterion) -> str:
+    """The criterion with its heading: "Participants must be:" + "healthy" reads as one."""
+    body = " ".join((criterion.original, "; ".join(criterion.details))).strip()
+    heading = criterion.heading
+    if heading and _JOINS_HEADING.search(heading):
+        return f"{heading.rstrip(':- ')} {body[:1].lower() + body[1:] if body[1:2].islower() else body}"
+    return f"{heading}: {body}" if heading else body
+
+
+def _rewrite(criterion: Criterion, explainer: Explainer, families: list[str] | None = None) -> PlainCriterion:
+    original = criterion.full_text
+    spelled = _without_inline_definitions(spell_out(_as_written(criterion)), explainer.defined)
+    family, sentences = "generic", _generic(spelled)
+    ruled = rules.apply(spelled)
+    if ruled:
+        family, (clause, extra) = ruled
+        if keeps_numbers(original, " ".join([clause, *extra])):
+            sentences = [clause, *extra]
+        else:
+            family = "generic"
+    framed = _frame(criterion.kind, sentences)
+    plain = explainer.explain(framed, context=original)
+    if not keeps_numbers(original, plain):
+        family = "generic (as written)"
+        plain = explainer.explain(_frame(criterion.kind, ["this applies to you: " + spelled]), original)
+    if families is not None:
+        families.append(family)
+    return PlainCriterion(kind=criterion.kind, plain=plain, original=original)
+
+
+def _without_inline_definitions(text: str, defined: Mapping[str, str]) -> str:
+    """ "absolute neutrophil count (ANC)" -> "absolute neutrophil count": the words already say it."""
+    for short, long in defined.items():
+        if any(ch.isdigit() for ch in short):
+            continue  # "ICD-10" carries a number the sheet must keep
+        text = re.sub(rf"({re.escape(long)})\s*\({re.escape(short)}\)", r"\1", text, flags=re.I)
+    return text
+
+
+_NOTHING = re.compile(r"(?i)^\W*(?:none|n/?a|not applicable|no(?:ne)? (?:exclusion|inclusion) criteria)\W*$")
+
+
+def _generic(text: str) -> list[str]:
+    if _NOTHING.match(text):
+        return ["this applies to you: the study lists nothing here"]
+    parts = top_level_split(swap_words(text))
+    if not parts:
+        return ["this applies to you: " + text]
+    return [as_clause(parts[0]), *(upper_first(p) for p in parts[1:])]
+
+
+def _frame(kind: str, sentences: list[str]) -> str:
+    first, *rest = sentences
+    out: list[str] = []
+    for sentence in [f"{FRAMES[kind]} {first}".strip(), *rest]:
+        for piece in lift_asides(sentence):
+            out += split_long(piece)
+    return " ".join(s if s.endswith((".", "?", "!", ":")) else s + "." for s in out if s.strip())
+
+
+def sheet_glossary(texts: Iterable[str], context: str = "") -> tuple[tuple[str, str], ...]:
+    """(term, meaning) for every glossary term the given texts use, alphabetically."""
+    terms: dict[str, str] = {}
+    source = glossary()
+    joined = "\n".join(texts)
+    for token in abbreviations_in(joined):
+        entry = source.lookup(token, context or joined)
+        if entry is not None:
+            terms.setdefault(token, f"{entry.expansion}: {entry.plain}" if entry.expansion else entry.plain)
+    for match in source.word_pattern.finditer(joined):
+        entry = source.lookup(match.group(0).lower(), context or joined)
+        if entry is not None:
+            terms.setdefault(match.group(0).lower(), entry.plain)
+    return tuple(sorted(terms.items(), key=lambda item: item[0].lower()))

@@ -1,0 +1,129 @@
+"""The glossary of abbreviations and medical words (``data/glossary.toml``) and its lookups.
+
+A term may have several senses; each non-default sense lists context patterns, and the one
+whose pattern matches the surrounding text wins ("PR" near "RECIST" is a partial response,
+near "estrogen" a progesterone receptor). Meanings the trial defines itself come first.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+
+@dataclass(frozen=True)
+class Entry:
+    term: str
+    expansion: str
+    plain: str
+    category: str
+    context: tuple[re.Pattern[str], ...] = ()
+    source: str = ""
+
+    @property
+    def is_abbreviation(self) -> bool:
+        return bool(self.expansion)
+
+
+class Glossary:
+    def __init__(self, entries: list[Entry]):
+        self.entries = entries
+        self._by_term: dict[str, list[Entry]] = {}
+        for entry in entries:
+            key = entry.term if entry.is_abbreviation else entry.term.lower()
+            self._by_term.setdefault(key, []).append(entry)
+        words = sorted((e.term for e in entries if not e.is_abbreviation), key=len, reverse=True)
+        self.word_pattern = re.compile(
+            r"(?<![\w-])(" + "|".join(re.escape(w) for w in words) + r")(?![\w-])", re.I
+        ) if words else re.compile(r"(?!x)x")
+
+    def lookup(self, term: str, context: str = "") -> Entry | None:
+        senses = self._by_term.get(term) or self._by_term.get(term.lower())
+        if not senses:
+            senses = self._by_term.get(_singular(term))
+        if not senses:
+            return None
+        lowered = context.lower()
+        for sense in senses:
+            if sense.context and any(p.search(lowered) for p in sense.context):
+                return sense
+        return next((s for s in senses if not s.context), senses[0])
+
+
+def _singular(term: str) -> str:
+    return term[:-1] if term.endswith("s") and len(term) > 2 else term
+
+
+@cache
+def glossary() -> Glossary:
+    resource = files("sheets") / "data" / "glossary.toml"
+    data = tomllib.loads(resource.read_text("utf-8"))
+    return Glossary(
+        [
+            Entry(
+                term=raw["term"],
+                expansion=raw.get("expansion", ""),
+                plain=raw["plain"],
+                category=raw.get("category", "other"),
+                context=tuple(re.compile(p) for p in raw.get("context", [])),
+                source=raw.get("source", ""),
+            )
+            for raw in data.get("entry", [])
+        ]
+    )
+
+
+_INLINE = re.compile(
+    r"(?P<long>[A-Za-z][\w'’/-]*(?:\s+[\w'’/-]+){0,7})\s*\((?P<short>[A-Za-z][A-Za-z0-9-]{1,11})\)"
+)
+
+
+def inline_definitions(text: str) -> dict[str, str]:
+    """Abbreviations the text defines itself: "absolute neutrophil count (ANC)" -> ANC.
+
+    The expansion is the run of words before the brackets whose initials spell the
+    abbreviation (letters may also come from inside a word, as in "eGFR").
+    """
+    found: dict[str, str] = {}
+    for match in _INLINE.finditer(text):
+        short = match["short"]
+        if sum(ch.isupper() for ch in short) < 2 or short in found:
+            continue
+        expansion = _expansion_for(short, match["long"].split())
+        if expansion:
+            found[short] = expansion
+    return found
+
+
+def _expansion_for(short: str, words: list[str]) -> str:
+    letters = [ch.lower() for ch in short if ch.isalpha()]
+    for start in range(len(words) - 1, -1, -1):
+        candidate = words[start:]
+        if candidate[0][0].lower() != letters[0]:
+            continue
+        if _spells(letters, " ".join(candidate).lower()):
+            return " ".join(candidate).strip(",;:")
+    return ""
+
+
+def _spells(letters: list[str], phrase: str) -> bool:
+    """Whether the letters appear in order in the phrase, the first at its start."""
+    position = 0
+    for letter in letters:
+        position = phrase.find(letter, position)
+        if position < 0:
+            return False
+        position += 1
+    return len(phrase.split()) <= len(letters) + 3
+
+
+def merged_definitions(*sources: Mapping[str, str]) -> dict[str, str]:
+    merged: dict[str, str] = {}
+    for source in sources:
+        for short, long in source.items():
+            merged.setdefault(short, long)
+    return merged

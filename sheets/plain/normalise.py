@@ -1,0 +1,71 @@
+"""Symbols, ranges and units spelled out, so a criterion reads as words and keeps its numbers.
+
+Every digit that goes in comes out: comparators become words ("≥ 18" -> "at least 18"),
+ranges become "18 to 75", and units keep their numbers. Nothing here changes meaning.
+"""
+
+from __future__ import annotations
+
+import re
+
+_NUMBER = r"\d+(?:[.,]\d+)*"
+
+_REPLACEMENTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), words)
+    for pattern, words in (
+        (r"\+/-|±", " plus or minus "),
+        (r"≥|>=|=>|≧|⩾", " at least "),
+        (r"≤|<=|=<|≦|⩽", " at most "),
+        (r"(?<![<>=-])>(?![>=])", " more than "),
+        (r"(?<![<>=-])<(?![<=])", " less than "),
+        (r"\band/or\b", " or "),
+        (r"(?i)\bi\.e\.,?", " that is, "),
+        (r"(?i)\be\.g\.,?", " for example, "),
+        (r"(?i)\betc\.", " and so on."),
+        (r"(?i)\bvs\.?(?=\s)", " versus "),
+        (r"\bx\s?ULN\b|×\s?ULN\b|\*\s?ULN\b", " times ULN"),
+        (r"(?<=\d)\s?[x×]\s?(?=\d)", " × "),
+        (r"(?i)(?:\b|(?<=\d))yrs?\b", " years"),
+        (r"(?<=\d)(?=(?:years|months|weeks|days|hours|kg|mg|g|mL|ml|cm|mm)\b)", " "),
+        (r"µ|μ", "micro"),
+    )
+)
+_RANGE = re.compile(rf"(?<![\w.])({_NUMBER})\s?(?:-|–|—|~)\s?({_NUMBER})(?![\w.]*\d\.\d)(?!\s*[a-zA-Z]*\d)")
+_APPROX = re.compile(rf"~\s?(?={_NUMBER})")
+_SPACES = re.compile(r"[ \t]+")
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:)])")
+_SPACE_AFTER_OPEN = re.compile(r"\(\s+")
+
+
+_FULL_WIDTH = str.maketrans("（），；：。！？", "(),;:.!?")
+
+
+def spell_out(text: str) -> str:
+    """Comparators, ranges and shorthand as words; numbers and units untouched."""
+    text = text.translate(_FULL_WIDTH)
+    text = _RANGE.sub(r"\1 to \2", text)
+    text = _APPROX.sub("about ", text)
+    for pattern, words in _REPLACEMENTS:
+        text = pattern.sub(words, text)
+    text = _SPACES.sub(" ", text)
+    text = _SPACE_AFTER_OPEN.sub("(", text)
+    return _SPACE_BEFORE_PUNCT.sub(r"\1", text).strip()
+
+
+_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def numbers_in(text: str) -> list[str]:
+    """The numbers a text holds, thousands separators dropped ("1,500" -> "1500")."""
+    return [n.replace(",", "") for n in _DIGITS.findall(text)]
+
+
+def keeps_numbers(original: str, plain: str) -> bool:
+    """True when every number of the original (with its count) is in the plain text."""
+    remaining = numbers_in(plain)
+    for number in numbers_in(original):
+        if number in remaining:
+            remaining.remove(number)
+        else:
+            return False
+    return True

@@ -1,0 +1,259 @@
+"""Rule families: better plain leads for the criteria trials use most.
+
+Each rule reads the spelled-out criterion and, when it recognises its family, returns the
+clause that follows "if" plus any extra sentences. What the rule did not cover is kept as a
+following sentence, and the engine falls back to the generic wording if a rule's text ever
+loses a number, so a rule can make a criterion clearer but never shorter on facts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .wording import as_clause, swap_words, upper_first
+
+Built = tuple[str, list[str]]  # (clause after "if", further sentences)
+NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5"}
+CMP = r"(?:at least|at most|more than|less than|no more than|no less than|up to|over|under|greater than|fewer than)"
+
+ECOG_MEANINGS = (
+    "0 means fully active",
+    "1 means you can do light work but not hard physical work",
+    "2 means you can care for yourself but cannot work, and you are up more than half the day",
+    "3 means you can only partly care for yourself and spend more than half the day in bed or a chair",
+    "4 means you cannot care for yourself and stay in bed or a chair",
+)
+KARNOFSKY_MEANINGS = (
+    (90, "90 or more means normal activity with only minor signs of illness"),
+    (80, "80 means normal activity with some effort"),
+    (70, "70 means you can care for yourself but cannot do normal activity or work"),
+    (60, "60 means you need help now and then but can do most things for yourself"),
+    (50, "50 means you need a lot of help and often need medical care"),
+    (0, "40 or less means you need special care and help"),
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    family: str
+    pattern: re.Pattern[str]
+    build: Callable[[re.Match[str], str], Built | None]
+
+
+def _rest(text: str, match: re.Match[str]) -> str:
+    rest = text[match.end():].strip(" ,.;:")
+    rest = re.sub(r"^\((.*)\)$", r"\1", rest).strip(" ,.;:")
+    return rest if len(re.findall(r"[A-Za-z0-9]+", rest)) >= 2 or re.search(r"\d", rest) else ""
+
+
+def _with_rest(clause: str, text: str, match: re.Match[str], lead: str = "") -> Built:
+    rest = _rest(text, match)
+    return clause, [f"{lead}{upper_first(swap_words(rest)) if not lead else swap_words(rest)}."] if rest else []
+
+
+def _age(m: re.Match[str], text: str) -> Built | None:
+    said = m[0].lower()
+    if not re.search(r"\bage|years|months|old", said) or len(m[0].split()) < 2:
+        return None  # a bare number is not an age
+    span = re.sub(r"\s+", " ", m["span"]).strip()
+    span = re.sub(r"\b(?:years? of age|years? old|years?)\b", "", span).strip(" ,")
+    unit = (m["unit"] or "years").lower()
+    unit = unit if unit.endswith("s") else unit + "s"
+    clause = f"you are {span} {unit} old"
+    if m["older"]:
+        clause += " or older"
+    elif m["younger"]:
+        clause += " or younger"
+    rest = _rest(text, m)
+    if re.fullmatch(r"(?i)(?:without|no|regardless of|of any|any) (?:gender|sex)(?: restrictions?)?|(?:male|men) (?:or|and) (?:female|women)s?|(?:female|women) (?:or|and) (?:male|men)s?", rest):
+        return clause, ["People of any sex can join."]
+    return clause, [f"{upper_first(swap_words(rest))}."] if rest else []
+
+
+def _ecog(m: re.Match[str], text: str) -> Built:
+    scores = [int(s) for s in re.findall(r"\b[0-5]\b", m["scores"])]
+    top = max(scores) if scores else 1
+    if re.search(r"at least|more than|greater than", m["scores"]):
+        low = min(scores)
+        meanings = ECOG_MEANINGS[low:]
+    else:
+        meanings = ECOG_MEANINGS[: min(top, 4) + 1]
+    clause = f"your ECOG score is {m['scores'].strip()}"
+    sentences = [f"{upper_first(meaning)}." for meaning in meanings]
+    return clause, sentences + _with_rest("", text, m)[1]
+
+
+def _karnofsky(m: re.Match[str], text: str) -> Built:
+    value = int(m["value"])
+    meaning = next(text_ for floor, text_ in KARNOFSKY_MEANINGS if value >= floor)
+    clause = f"your Karnofsky score is {m['cmp'] or ''} {value}".replace("  ", " ")
+    return clause, ["The Karnofsky score (0 to 100) shows how well you manage daily life.",
+                    f"{upper_first(meaning)}."] + _with_rest("", text, m)[1]
+
+
+def _diagnosis(m: re.Match[str], text: str) -> Built:
+    what = swap_words(m["what"].strip(" ,.;"))
+    return f"lab tests on a sample of tissue or cells have confirmed that you have {what}", []
+
+
+def _lines(m: re.Match[str], text: str) -> Built:
+    count = NUMBER_WORDS.get(m["count"].lower(), m["count"])
+    cmp = f"{m['cmp']} " if m["cmp"] else ""
+    more = " or more" if m["more"] else ""
+    return _with_rest(
+        f"you have already had {cmp}{count}{more} courses of treatment for this illness "
+        "(doctors call these lines of treatment)", text, m
+    )
+
+
+def _measurable(m: re.Match[str], text: str) -> Built:
+    version = f" {m['version']}" if m["version"] else ""
+    return _with_rest(
+        f"you have at least one tumor that can be measured on scans, using the RECIST{version} rules",
+        text, m,
+    )
+
+
+def _life(m: re.Match[str], text: str) -> Built:
+    cmp = m["cmp"] or "at least"
+    return _with_rest(f"your doctor expects you to live {cmp} {m['n']} {m['unit']}", text, m)
+
+
+QUALIFIERS = {
+    "untreated": "not yet treated", "active": "active", "uncontrolled": "not under control",
+    "symptomatic": "causing symptoms", "unstable": "not stable", "progressive": "growing",
+}
+
+
+def _brain(m: re.Match[str], text: str) -> Built:
+    said = [QUALIFIERS[w] for w in re.findall(r"\w+", m[0].lower()) if w in QUALIFIERS]
+    clause = "you have cancer that has spread to the brain or spinal cord"
+    if said:
+        clause += f" and it is {' or '.join(dict.fromkeys(said))}"
+    return _with_rest(clause, text, m)
+
+
+def _pregnant(m: re.Match[str], text: str) -> Built:
+    said = m[0].lower()
+    states = [word for key, word in (("pregnan", "pregnant"), ("breast", "breastfeeding"),
+                                     ("lactat", "breastfeeding"), ("nursing", "breastfeeding")) if key in said]
+    return _with_rest(f"you are {' or '.join(dict.fromkeys(states))}", text, m, "Also: ")
+
+
+def _contraception(m: re.Match[str], text: str) -> Built:
+    method = re.split(r"(?i)\b(?:use|practice|practise)\s+", m[0], maxsplit=1)[-1]
+    return _with_rest(f"you agree to use {swap_words(method)}", text, m)
+
+
+def _consent(m: re.Match[str], text: str) -> Built:
+    rest = re.sub(r"(?i)^(?:and|,)\s+", "", _rest(text, m))
+    extra = [f"Also, {as_clause(swap_words(rest))}."] if rest else []
+    return "you agree to take part and sign the consent form", extra
+
+
+def _comply(m: re.Match[str], text: str) -> Built:
+    return _with_rest("you are willing and able to follow the study plan and come to the visits", text, m)
+
+
+def _other_cancer(m: re.Match[str], text: str) -> Built:
+    words = m[0].lower().split()
+    past = words[0] in ("prior", "previous")
+    kinds = [w for w in words[1:-1] if w in ("active", "invasive", "primary")]
+    clause = f"you {'have had' if past else 'have'} another {' '.join(kinds + ['cancer'])}"
+    return _with_rest(clause, text, m, "Details: ")
+
+
+def _nyha(m: re.Match[str], text: str) -> Built:
+    return _with_rest(
+        f"you have heart failure of NYHA class {m['cls']} (class III means daily activity is limited; "
+        "class IV means symptoms even at rest)", text, m, "Details: "
+    )
+
+
+HEART_EVENTS = {
+    "myocardial infarction": "a heart attack",
+    "heart attack": "a heart attack",
+    "unstable angina": "unstable angina (chest pain that can come at rest)",
+    "stroke": "a stroke",
+    "cerebrovascular accident": "a stroke",
+    "transient ischemic attack": "a mini-stroke (TIA)",
+}
+
+
+def _heart_attack(m: re.Match[str], text: str) -> Built:
+    events = [HEART_EVENTS[e.lower()] for e in re.findall("|".join(HEART_EVENTS), m[0], re.I)]
+    named = " or ".join(dict.fromkeys(events))
+    return _with_rest(f"you have had {named}", text, m)
+
+
+def _surgery(m: re.Match[str], text: str) -> Built:
+    return _with_rest(f"you had major surgery in the last {m['n']} {m['unit']}", text, m)
+
+
+def _allergy(m: re.Match[str], text: str) -> Built:
+    return "you are allergic to " + swap_words(text[m.end():].strip(" .;")), []
+
+
+def _other_study(m: re.Match[str], text: str) -> Built:
+    what = re.split(r"(?i)\bin\s+", m[0], maxsplit=1)[-1]
+    return _with_rest(f"you are taking part in {swap_words(what)}", text, m)
+
+
+def _language(m: re.Match[str], text: str) -> Built:
+    return _with_rest(f"you can {m['verb'].lower()} {m['lang']}", text, m)
+
+
+RULES: tuple[Rule, ...] = tuple(
+    Rule(family, re.compile(pattern, re.I), build)
+    for family, pattern, build in (
+        ("age", r"^(?:(?:male|female|men|women|adults?|patients?|subjects?|participants?|healthy volunteers?|people)"
+                r"(?:\s+(?:or|and)\s+(?:male|female|men|women|females?|males?))?,?\s+)?"
+                r"(?:who are\s+|aged?\s*:?\s*|age(?:s|d)?\s*(?:of|between|from|range)?\s*:?\s*)?"
+                rf"(?P<span>(?:{CMP}\s+|between\s+|from\s+)?\d+(?:\.\d+)?(?:\s+(?:years?|months?))?"
+                r"(?:\s+(?:to|and)\s+(?:less than\s+)?\d+(?:\.\d+)?)?)\s*(?P<unit>years?|months?)?\s*(?:of age|old|of age or)?"
+                r"\s*(?P<older>(?:or|and)\s+(?:older|above|over|more))?(?P<younger>(?:or|and)\s+(?:younger|below|under))?"
+                r"(?:\s+(?:at|on the day of)\s+(?:the time of\s+)?(?:signing|screening|consent|enrol+ment)[\w ]*)?", _age),
+        ("performance status: ECOG", r"(?:ECOG|Eastern Cooperative Oncology Group|WHO)\s*(?:\([A-Z]+\)\s*)?(?:performance status|PS)?"
+                                     r"\s*(?:score|grade)?\s*(?:of|is|:)?\s*(?P<scores>(?:(?:at most|at least|less than|more than|of|between)\s+)?[0-5](?:\s*(?:,|or|to|and)\s*[0-5])*)", _ecog),
+        ("performance status: Karnofsky", r"(?:Karnofsky|KPS|Lansky)[\w\s()]*?(?P<cmp>at least|more than|at most|less than)?\s*(?P<value>\d{2,3})\s*%?", _karnofsky),
+        ("diagnosis confirmed by tests", r"^(?:patients? with\s+)?(?:a\s+)?(?:histologically|cytologically|pathologically|histopathologically|biopsy)"
+                                         r"(?:\s+(?:or|and|and/or)\s+(?:cytologically|histologically|radiologically))?\s+(?:confirmed|proven|documented|verified)\s+(?:diagnosis of\s+|with\s+)?(?P<what>.+)$", _diagnosis),
+        ("prior lines of treatment", rf"(?P<cmp>{CMP})?\s*(?P<count>\d+|one|two|three|four|five)\s+(?P<more>or more\s+)?(?:prior\s+|previous\s+)?lines?\s+of\s+"
+                                     r"(?:prior\s+|previous\s+)?(?:systemic\s+|anti-?cancer\s+|anti-?tumou?r\s+|antineoplastic\s+)*(?:therapy|therapies|treatments?|regimens?|chemotherapy)", _lines),
+        ("measurable disease (RECIST)", r"measurable (?:disease|lesions?|tumou?rs?)[^.;]*?RECIST\s*(?:v(?:ersion)?\.?\s*)?(?P<version>\d\.\d)?(?:\s+criteria)?", _measurable),
+        ("life expectancy", rf"(?:life expectancy|expected survival(?: time)?|expected to (?:live|survive))\s*(?:of|is|:)?\s*(?P<cmp>{CMP})?\s*(?P<n>\d+)\s*(?P<unit>weeks?|months?|years?)", _life),
+        ("brain metastases", r"(?:(?:untreated|active|uncontrolled|symptomatic|unstable|known)\s+(?:or\s+\w+\s+)?)*(?:brain|CNS|central nervous system|leptomeningeal)\s+(?:metastases|metastasis|metastatic disease|involvement)", _brain),
+        ("pregnancy and breastfeeding", r"^(?:women who are\s+|females? who (?:are|is)\s+|currently\s+|being\s+)?(?:pregnan(?:t|cy)|breast[- ]?feeding|lactating|nursing)(?:\s*(?:,|or|and|/)\s*(?:pregnan(?:t|cy)|breast[- ]?feeding|lactating|nursing))*", _pregnant),
+        ("contraception", r"(?:agree|willing|must|should)[\w\s,]*?\s+(?:to\s+)?(?:use|practice|practise)\s+(?:an?\s+)?(?:highly\s+)?(?:effective|adequate|acceptable|reliable|two)?\s*(?:methods?\s+of\s+)?(?:contraception|contraceptive|birth control)", _contraception),
+        ("consent", r"^(?:(?:voluntarily|must|able to|willing to|ability to|capable of)\s+)*(?:give|giving|provide|providing|sign|signs|signed|signing|understand|understood)?\s*(?:and\s+(?:sign|signed|date|dated)\s+)?(?:a\s+|an\s+|the\s+)?(?:written\s+|signed\s+)?informed consent(?:\s+form)?(?:\s+(?:document|prior to[\w\s-]*?procedures?))?", _consent),
+        ("following the study plan", r"^(?:(?:is|are)\s+)?(?:willing|able)\s+(?:and|or)\s+(?:able|willing)\s+to\s+(?:comply|follow|adhere)\s+with\s+(?:all\s+)?(?:the\s+)?(?:study\s+)?(?:protocol|procedures|visits|requirements)[\w\s,/-]*", _comply),
+        ("other cancers", r"(?:other|another|second|secondary|prior|previous|additional|concurrent)\s+(?:active\s+|invasive\s+|primary\s+)?(?:malignanc(?:y|ies)|cancers?)", _other_cancer),
+        ("heart failure (NYHA)", r"(?:New York Heart Association|NYHA)\s*(?:\(NYHA\)\s*)?(?:functional\s+)?(?:class|classification|grade)?\s*(?:of\s+)?(?P<cls>(?:I{1,3}V?|IV)(?:\s*(?:or|to|and|-|/)\s*(?:I{1,3}V?|IV))?)", _nyha),
+        ("heart attack and stroke", r"(?:(?:myocardial infarction|heart attack|unstable angina|stroke|cerebrovascular accident|transient ischemic attack)(?:\s*(?:,|or|and|/)\s*)?)+", _heart_attack),
+        ("recent surgery", r"major surgery\s+(?:within|in the (?:last|past))\s+(?P<n>\d+)\s+(?P<unit>days?|weeks?|months?)", _surgery),
+        ("allergy", r"^(?:known\s+|history of\s+|documented\s+)?(?:hypersensitivity|allerg(?:y|ies)|allergic(?: reaction)?)\s+(?:or\s+\w+\s+)?to\b", _allergy),
+        ("other studies", r"(?:participation|participating|enrolled|enrollment|taking part)\s+in\s+(?:another|other|any other)\s+(?:interventional\s+)?(?:clinical\s+)?(?:trials?|studies|study|research)", _other_study),
+        ("language", r"^(?:(?:is|are)\s+)?(?:able|ability)\s+to\s+(?P<verb>read|speak|understand|communicate in)(?:(?:,|\s+and|\s+or)\s+(?:read|speak|understand|write))*\s+(?:and\s+\w+\s+)?(?:in\s+)?(?P<lang>English|Spanish|French|German|Dutch|Chinese|Mandarin|Italian|Danish|Swedish|Norwegian|Hebrew|Arabic|Korean|Japanese|Portuguese|Turkish)", _language),
+    )
+)
+
+
+_SUBJECT = re.compile(
+    r"^(?:(?:patients?|subjects?|participants?|people)\s+(?:who\s+)?(?:must\s+|should\s+)?"
+    r"(?:have|has|with|are|is)\s+|(?:must\s+|should\s+)?(?:have|has)\s+(?:had\s+|received\s+|undergone\s+)?(?:a\s+)?)",
+    re.I,
+)
+
+
+def apply(text: str) -> tuple[str, Built] | None:
+    """The first rule family that recognises the criterion from its start, and what it builds."""
+    subject = _SUBJECT.match(text)
+    body = text[subject.end():] if subject else text
+    for rule in RULES:
+        match = rule.pattern.match(body)
+        built = rule.build(match, body) if match else None
+        if built:
+            return rule.family, built
+    return None

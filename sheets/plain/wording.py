@@ -1,0 +1,201 @@
+"""Generic plain wording: everyday words, "you" for "patients", long sentences split.
+
+This is the path every criterion can take; the rule families in ``rules.py`` only give some
+criteria a better lead. Nothing here drops text: words are swapped one for one, and a
+sentence is only ever cut where a new one can start.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import cache
+from importlib.resources import files
+
+MAX_WORDS = 16
+
+
+@cache
+def _swaps() -> tuple[re.Pattern[str], dict[str, str]]:
+    data = tomllib.loads((files("sheets") / "data" / "plain_words.toml").read_text("utf-8"))
+    swaps = {k.lower(): v for k, v in data["swap"].items()}
+    phrases = sorted(swaps, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(p) for p in phrases) + r")(?![\w-])", re.I)
+    return pattern, swaps
+
+
+def swap_words(text: str) -> str:
+    pattern, swaps = _swaps()
+
+    def replace(match: re.Match[str]) -> str:
+        found = match.group(0)
+        new = swaps[found.lower()]
+        return new[:1].upper() + new[1:] if found[:1].isupper() and found[1:2].islower() else new
+
+    return pattern.sub(replace, text)
+
+
+_WHO = (
+    r"(?:(?:male or female|female or male|men or women|women or men|adult|healthy|all)\s+)?"
+    r"(?:patients?|subjects?|participants?|individuals?|persons?|people|volunteers?|adults?|"
+    r"children|women|men|females?|males?|person)"
+)
+_SUBJECT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.I), replacement)
+    for pattern, replacement in (
+        (rf"^{_WHO}\s+(?:who\s+)?(?:are|is)\s+not\s+", "you are not "),
+        (rf"^{_WHO}\s+(?:who\s+)?(?:are|is)\s+", "you are "),
+        (rf"^{_WHO}\s+(?:who\s+)?(?:have|has)\s+(?:a\s+)?(?:history of|had)\s+", "you have had "),
+        (rf"^{_WHO}\s+(?:who\s+)?(?:have|has)\s+", "you have "),
+        (rf"^{_WHO}\s+(?:with|having)\s+(?:a\s+)?(?:known\s+)?history of\s+", "you have had "),
+        (rf"^{_WHO}\s+(?:with|having)\s+", "you have "),
+        (rf"^{_WHO}\s+(?:must|should|will|shall|need to|to)\s+(?:not\s+)?be\s+", "you are "),
+        (rf"^{_WHO}\s+(?:must|should|will|shall|need to|to)\s+have\s+", "you have "),
+        (rf"^{_WHO}\s+(?:must|should|will|shall|need to)\s+", "you "),
+        (rf"^{_WHO}\s+(?:who|that)\s+", "you "),
+        (rf"^{_WHO}\s+(?:aged?|age)\s+", "you are aged "),
+        (rf"^{_WHO}\s+(?=[a-z]+ed\b)", "you were "),
+        (r"^(?:a\s+)?(?:known\s+|documented\s+|previous\s+|prior\s+|past\s+)?history of\s+", "you have had "),
+        (r"^(?:has|have)\s+(?:a\s+)?history of\s+", "you have had "),
+        (r"^(?:has|have)\s+(?:had\s+)?", "you have "),
+        (r"^(?:is|are)\s+", "you are "),
+        (r"^(?:must|should)\s+be\s+", "you are "),
+        (r"^(?:must|should)\s+have\s+", "you have "),
+        (r"^(?:must|should)\s+", "you "),
+        (r"^(?:unable|inability)\s+to\s+", "you cannot "),
+        (r"^(?:cannot|can not|could not)\s+", "you cannot "),
+        (r"^(?:can)\s+", "you can "),
+        (r"^(?=(?:able|willing|unwilling|capable|ready|likely|unlikely|expected)\b)", "you are "),
+        (r"^(?:currently\s+)?(?=(?:pregnant|breastfeeding|breast-feeding|planning)\b)", "you are "),
+        (r"^(?:diagnosis of|diagnosed with|found to have|a diagnosis of|confirmed diagnosis of)\s+", "a doctor has found that you have "),
+        (r"^(?:known|documented|confirmed|suspected)\s+", "you have known "),
+        (r"^(?:current|active|ongoing)\s+(?:use of|using|taking)\s+", "you now use "),
+        (r"^current(?:ly)?\s+(?:smokers?|smoking)\b", "you smoke now"),
+        (r"^(?:current|ongoing)\s+", "you now have "),
+        (r"^(?:use of|using|taking|intake of|on)\s+", "you use "),
+        (r"^(?:prior|previous|past)\s+(?:participation|enrolment|enrollment)\s+in\s+", "you have taken part in "),
+        (r"^(?:prior|previous|past)\s+(?:treatment|therapy)\s+with\s+", "you have had treatment with "),
+        (r"^(?:prior|previous|past)\s+", "you have had "),
+        (r"^(?:treatment|therapy)\s+with\s+", "you have had treatment with "),
+        (r"^(?:participation|participating|enrolled|enrollment|enrolment)\s+in\s+", "you are taking part in "),
+        (r"^(?=(?:any|other|another|active|severe|significant|serious|uncontrolled|major|concurrent|concomitant)\b)", "you have "),
+        (r"^not\s+", "you are not "),
+        (r"^no\s+", "you have no "),
+    )
+)
+_PRONOUNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.I), replacement)
+    for pattern, replacement in (
+        (r"\b(?:his/her|his or her|her or his|their)\b", "your"),
+        (r"\b(?:he/she|he or she|she or he|s/he)\b", "you"),
+        (r"\b(?:him/her|him or her|them)selves\b", "yourself"),
+        (r"\bthe (?:patient|subject|participant)'s\b", "your"),
+    )
+)
+
+
+_ELIGIBLE_AT_END = re.compile(r"\s+(?:are|is|will be|would be)?\s*(?:can join|able to join|included|allowed)$", re.I)
+
+
+def as_clause(text: str) -> str:
+    """A criterion as the clause after "You may be able to join if" / "You cannot join if"."""
+    text = _ELIGIBLE_AT_END.sub("", text.strip().rstrip(".;,"))
+    for pattern, replacement in _SUBJECT_PATTERNS:
+        match = pattern.search(text)
+        if match:
+            text = replacement + _lower_first(text[match.end():])
+            break
+    else:
+        text = "this applies to you: " + _lower_first(text)
+    for pattern, replacement in _PRONOUNS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def _lower_first(text: str) -> str:
+    words = text.split(" ", 2)
+    first = words[0] if text else ""
+    if first[1:2].isupper() or any(ch.isdigit() for ch in first):
+        return text  # an abbreviation or a code keeps its case
+    if len(words) > 1 and words[1][:1].isupper():
+        return text  # "United States", "Child-Pugh A": a name keeps its capitals
+    return text[:1].lower() + text[1:]
+
+
+def upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def top_level_split(text: str, separator: str = ";") -> list[str]:
+    """Split at separators outside brackets."""
+    parts, depth, current = [], 0, []
+    for char in text:
+        depth += char in "([" 
+        depth -= char in ")]" and depth > 0
+        if char == separator and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    return [p.strip(" ,") for p in parts if p.strip(" ,.")]
+
+
+_LONG_ASIDE = re.compile(r"\s*\(([^()]{30,})\)")
+
+
+def lift_asides(sentence: str) -> list[str]:
+    """A long bracketed aside becomes its own sentence right after the one it sat in."""
+    asides = [a.strip() for a in _LONG_ASIDE.findall(sentence) if len(a.split()) >= 6]
+    if not asides:
+        return [sentence]
+    main = _LONG_ASIDE.sub(lambda m: "" if len(m[1].split()) >= 6 else m[0], sentence).strip()
+    lifted = [upper_first(a) if re.match(r"(?i)(for example|that is|such as|including|e\.g|i\.e)", a) else f"Note: {a}" for a in asides]
+    return [main, *lifted]
+
+
+_BREAK = re.compile(r",\s+(?=(?:and|or|but|with|without|including|such as|unless|except|if|which|who|where|when)\b)")
+
+
+_OR_LIST = re.compile(
+    r"^(?P<lead>.*\b(?:have|had|are|use|take|taking|with)(?: an?| any)?)\s+"
+    r"(?P<items>[^,;:()]{2,60}(?:,\s+[^,;:()]{2,60}){1,}),?\s+or\s+(?P<last>[^,;:()]{2,50})$"
+)
+
+
+def split_or_list(sentence: str) -> list[str] | None:
+    """ "... if you have A, B, C or D." -> "... if you have any of these:" + one line each.
+
+    Only lists joined by "or" become "any of these", which keeps their meaning exactly; "and"
+    lists stay whole, since "all of these" would change what many criteria mean.
+    """
+    match = _OR_LIST.match(sentence.rstrip("."))
+    if not match:
+        return None
+    items = [i.strip() for i in match["items"].split(",")] + [match["last"].strip()]
+    if len(items) < 3 or any(len(i.split()) > 7 for i in items):
+        return None
+    return [f"{match['lead']} any of these:", *(f"{upper_first(i)}." for i in items)]
+
+
+def split_long(sentence: str) -> list[str]:
+    """Cut a sentence longer than MAX_WORDS where a new sentence can start; lists become lines."""
+    listed = split_or_list(sentence)
+    if listed:
+        return listed
+    if len(sentence.split()) <= MAX_WORDS:
+        return [sentence]
+    pieces = [p for p in _BREAK.split(sentence) if p.strip()]
+    if len(pieces) == 1:
+        pieces = [p for p in re.split(r"(?<=[a-z]),\s+(?=[a-z])", sentence) if p.strip()]
+    if len(pieces) == 1:
+        return [sentence]
+    sentences, current = [], pieces[0]
+    for piece in pieces[1:]:
+        if len(current.split()) + len(piece.split()) <= MAX_WORDS:
+            current = f"{current}, {piece}"
+        else:
+            sentences.append(current)
+            current = piece
+    sentences.append(current)
+    return [upper_first(s.strip(" ,")) for s in sentences]

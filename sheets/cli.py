@@ -82,3 +82,31 @@ def make(
     ctx.meta["sheets.record"] = trial.source
     written = write_sheet(trial, output or Path(f"{trial.nct_id}.pdf"), options)
     click.echo(f"Wrote {written}")
+
+
+@main.command()
+@click.argument("textfile", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array instead of text.")
+def plain(textfile: Path, as_json: bool) -> None:
+    """Rewrite the eligibility criteria in TEXTFILE in plain English."""
+    import json
+
+    from .eligibility import parse_criteria
+    from .plain import plain_criteria
+
+    criteria = plain_criteria(parse_criteria(textfile.read_text("utf-8", errors="replace")))
+    if as_json:
+        rows = [{"kind": c.kind, "original": c.original, "plain": c.plain} for c in criteria]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for number, criterion in enumerate(criteria, 1):
+        click.echo(f"{number}. [{criterion.kind}] {criterion.plain}\n   was: {criterion.original}\n")
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False, exists=True))
+def readability(folder: Path) -> None:
+    """Measure the plain-English rewrite over every eligibility .txt file in FOLDER."""
+    from .plain import format_report, readability_report
+
+    click.echo(format_report(readability_report(folder)))

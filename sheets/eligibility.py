@@ -52,6 +52,11 @@ def parse_criteria(text: str) -> tuple[Criterion, ...]:
     return parser.finish()
 
 
+def is_section_heading(heading: str) -> bool:
+    """ "Exclusions", "Subjects will be included if": a heading that only says the kind."""
+    return bool(_SWITCH.match(heading.rstrip(":").strip() + ":"))
+
+
 def _style(marker: str) -> str:
     """The kind of marker, so "1." items and "a." sub-items can be told apart."""
     last = marker.split()[-1] if marker.split() else marker

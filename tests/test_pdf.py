@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import re
+
 import pytest
-from conftest import FIXED_DAY, RECORDS, SECTION_HEADINGS, SEED_RECORD
+from conftest import FIXED_DAY, RECORDS, ROOT, SECTION_HEADINGS, SEED_RECORD
 from pdfcheck import POINTS_PER_MM, find_qr, font_files, page_texts, reader, text_of
 
 from sheets import SheetOptions, load_trial, render_pdf
@@ -148,3 +151,21 @@ def test_every_character_on_every_real_sheet_is_in_a_bundled_font():
         text = html.unescape(re.sub(r"<[^>]+>", " ", body))
         missing = {ch for ch in text if not ch.isspace() and ord(ch) not in covered}
         assert not missing, f"{path.name}: no bundled glyph for {sorted(missing)}"
+
+
+def test_the_sheet_has_plain_lines_a_glossary_box_and_the_reading_grade(seed_pdf):
+    text = text_of(seed_pdf)
+    assert "You may be able to join if you are 18 to 75 years old." in text
+    assert "You cannot join if you have cancer that has spread to the brain or spinal cord" in text
+    assert re.search(r"Reading level of the lines above: about grade \d+ \(Flesch-Kincaid\)", text)
+    glossary = text[text.index("Words on this sheet") : text.index("The study's own wording")]
+    assert "ECOG: Eastern Cooperative Oncology Group: a 0 to 5 score" in glossary
+    assert "metastases: cancer that has spread" in glossary
+
+
+def test_the_seed_sheet_text_matches_the_reviewed_golden_text(seed_pdf):
+    golden = ROOT / "tests" / "data" / "golden" / "seed_sheet.txt"
+    pages = "\n\f\n".join(" ".join(page.split()) for page in page_texts(seed_pdf)) + "\n"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.write_text(pages, "utf-8")
+    assert pages == golden.read_text("utf-8"), "run UPDATE_GOLDEN=1 make test and review the diff"

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from ..eligibility import is_section_heading
 from ..model import Criterion, PlainCriterion
 from . import rules
 from .glossary import Glossary, glossary, inline_definitions
@@ -125,7 +126,7 @@ _JOINS_HEADING = re.compile(r"(?i)(?:\b(?:must|should|will|shall|need to)\s+(?:b
 def _as_written(criterion: Criterion) -> str:
     """The criterion with its heading: "Participants must be:" + "healthy" reads as one."""
     body = " ".join((criterion.original, "; ".join(criterion.details))).strip()
-    heading = criterion.heading
+    heading = "" if is_section_heading(criterion.heading) else criterion.heading
     if heading and _JOINS_HEADING.search(heading):
         return f"{heading.rstrip(':- ')} {body[:1].lower() + body[1:] if body[1:2].islower() else body}"
     return f"{heading}: {body}" if heading else body
@@ -134,6 +135,10 @@ def _as_written(criterion: Criterion) -> str:
 def _rewrite(criterion: Criterion, explainer: Explainer, families: list[str] | None = None) -> PlainCriterion:
     original = criterion.full_text
     spelled = _without_inline_definitions(spell_out(_as_written(criterion)), explainer.defined)
+    if criterion.kind == "exclusion":
+        # Exclusion lists are often written as requirements ("No insomnia"): what is listed
+        # is what keeps you out, so "You cannot join if you have no insomnia" would invert it.
+        spelled = _LEADING_NO.sub("", spelled)
     family, sentences = "generic", _generic(spelled)
     ruled = rules.apply(spelled)
     if ruled:
@@ -161,6 +166,7 @@ def _without_inline_definitions(text: str, defined: Mapping[str, str]) -> str:
     return text
 
 
+_LEADING_NO = re.compile(r"(?i)^(?:there (?:is|are|must be)\s+)?no\s+(?!more than|less than|longer|later|earlier|other\b)")
 _NOTHING = re.compile(r"(?i)^\W*(?:none|n/?a|not applicable|no(?:ne)? (?:exclusion|inclusion) criteria)\W*$")
 
 

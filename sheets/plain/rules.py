@@ -202,14 +202,14 @@ def _other_study(m: re.Match[str], text: str) -> Built:
 
 
 def _language(m: re.Match[str], text: str) -> Built:
-    return _with_rest(f"you can {m['verb'].lower()} {m['lang']}", text, m)
+    skills = re.sub(r"(?i)^(?:(?:is|are)\s+)?(?:able|ability)\s+to\s+", "", m[0])
+    return _with_rest(f"you can {skills}", text, m)
 
 
 RULES: tuple[Rule, ...] = tuple(
     Rule(family, re.compile(pattern, re.I), build)
     for family, pattern, build in (
-        ("age", r"^(?:(?:male|female|men|women|adults?|patients?|subjects?|participants?|healthy volunteers?|people)"
-                r"(?:\s+(?:or|and)\s+(?:male|female|men|women|females?|males?))?,?\s+)?"
+        ("age", r"^(?:(?:males?|females?|men|women|adults?|patients?|subjects?|participants?|healthy|volunteers?|people|or|and)[\s,]+)*"
                 r"(?:who are\s+|aged?\s*:?\s*|age(?:s|d)?\s*(?:of|between|from|range)?\s*:?\s*)?"
                 rf"(?P<span>(?:{CMP}\s+|between\s+|from\s+)?\d+(?:\.\d+)?(?:\s+(?:years?|months?))?"
                 r"(?:\s+(?:to|and)\s+(?:less than\s+)?\d+(?:\.\d+)?)?)\s*(?P<unit>years?|months?)?\s*(?:of age|old|of age or)?"

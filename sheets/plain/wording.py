@@ -29,12 +29,16 @@ def swap_words(text: str) -> str:
 
     def replace(match: re.Match[str]) -> str:
         found = match.group(0)
+        starts_sentence = not text[: match.start()].strip() or re.search(r"[.:;!?(]\s*$", text[: match.start()])
+        if found[:1].isupper() and not starts_sentence:
+            return found  # a capitalised word mid-sentence is part of a name: keep it
         new = swaps[found.lower()]
         return new[:1].upper() + new[1:] if found[:1].isupper() and found[1:2].islower() else new
 
     return pattern.sub(replace, text)
 
 
+_THEY = r"(?:they|he or she|he/she|she or he|s/he|the (?:patient|subject|participant|person))"
 _WHO = (
     r"(?:(?:male or female|female or male|men or women|women or men|adult|healthy|all)\s+)?"
     r"(?:patients?|subjects?|participants?|individuals?|persons?|people|volunteers?|adults?|"
@@ -43,6 +47,10 @@ _WHO = (
 _SUBJECT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.I), replacement)
     for pattern, replacement in (
+        (rf"^{_THEY}\s+(?:are|is)\s+", "you are "),
+        (rf"^{_THEY}\s+(?:have|has)\s+", "you have "),
+        (rf"^{_THEY}\s+(?:must|should|will|can)\s+", "you "),
+        (rf"^{_THEY}\s+", "you "),
         (rf"^{_WHO}\s+(?:who\s+)?(?:are|is)\s+not\s+", "you are not "),
         (rf"^{_WHO}\s+(?:who\s+)?(?:are|is)\s+", "you are "),
         (rf"^{_WHO}\s+(?:who\s+)?(?:have|has)\s+(?:a\s+)?(?:history of|had)\s+", "you have had "),

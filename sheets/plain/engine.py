@@ -26,8 +26,10 @@ _ABBREVIATION = re.compile(
     r"(?<![\w-])(?=[\w-]*[A-Z][\w-]*[A-Z])[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*(?![\w])"
 )
 _ROMAN = re.compile(r"^[IVX]+(?:-[IVX]+)?[a-cA-C]?$")
-NOT_ABBREVIATIONS = frozenset(
-    "AND OR NOT FOR THE WITH AGE ALL ANY NO YES IF OF TO IN ON AT BY AN AS IS ARE BE".split()
+NOT_ABBREVIATIONS = frozenset(  # English words sometimes written in capitals
+    "AND OR NOT FOR THE WITH AGE ALL ANY NO YES IF OF TO IN ON AT BY AN AS IS ARE BE NONE ONLY "
+    "BOTH EACH ALSO WILL FROM THAT THIS INTO PLUS OTHER AFTER BEFORE DURING WITHIN MUST NOTE "
+    "FOCUS GROUP GROUPS PILOT FULL GOAL INPUT STAR TOTAL TOPS MOTIVE VAPE".split()
 )
 
 
@@ -71,16 +73,21 @@ class Explainer:
         """(term, meaning) for the terms this sentence is the first on the sheet to use."""
         notes: list[tuple[str, str]] = []
         for token in abbreviations_in(sentence):
+            if sum(ch.isdigit() for ch in token) >= 2 and self.glossary.lookup(token) is None:
+                continue  # "JS001", "C40X": a product or model code, not an abbreviation
             self.abbreviation_count += 1
             if token in self.explained:
                 continue
-            meaning = self._meaning(token, context)
+            term, meaning = self._meaning(token, context)
             if not meaning:
                 self.unexplained.append(token)
                 continue
             self.explained.add(token)
+            if term in self.explained and term != token:
+                continue  # "HIV-infected" after "HIV" was explained
+            self.explained.add(term)
             if not re.search(rf"{re.escape(token)}\s*\(", sentence):
-                notes.append((token, meaning))
+                notes.append((term, meaning))
         for match in self.glossary.word_pattern.finditer(sentence):
             key = match.group(0).lower()
             entry = self.glossary.lookup(key, context)
@@ -90,13 +97,15 @@ class Explainer:
             notes.append((match.group(0), entry.plain))
         return notes
 
-    def _meaning(self, token: str, context: str) -> str:
+    def _meaning(self, token: str, context: str) -> tuple[str, str]:
+        """(the term to explain, its meaning): the trial's own definition first, then the glossary."""
+        if token in self.defined:
+            entry = self.glossary.lookup(token, context)
+            return token, entry.plain if entry is not None else self.defined[token]
         entry = self.glossary.lookup(token, context)
         if entry is not None:
-            return entry.plain
-        if token in self.defined:
-            return self.defined[token]
-        return ""
+            return (entry.term if entry.term.lower() != token.lower() else token), entry.plain
+        return token, ""
 
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“(])")

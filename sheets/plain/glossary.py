@@ -42,9 +42,12 @@ class Glossary:
         ) if words else re.compile(r"(?!x)x")
 
     def lookup(self, term: str, context: str = "") -> Entry | None:
-        senses = self._by_term.get(term) or self._by_term.get(term.lower())
-        if not senses:
-            senses = self._by_term.get(_singular(term))
+        """The sense of ``term`` its context calls for; "HIV-infected" and "RECIST1" find their base."""
+        senses = None
+        for candidate in _candidates(term):
+            senses = self._by_term.get(candidate) or self._by_term.get(candidate.lower())
+            if senses:
+                break
         if not senses:
             return None
         lowered = context.lower()
@@ -54,8 +57,17 @@ class Glossary:
         return next((s for s in senses if not s.context), senses[0])
 
 
-def _singular(term: str) -> str:
-    return term[:-1] if term.endswith("s") and len(term) > 2 else term
+def _candidates(term: str) -> list[str]:
+    candidates = [term]
+    if term.endswith("s") and len(term) > 2:
+        candidates.append(term[:-1])
+    if "-" in term:
+        base = term.split("-")[0]
+        candidates += [base, base.rstrip("0123456789")]
+    stripped = term.rstrip("0123456789")
+    if stripped != term and len(stripped) >= 2:
+        candidates.append(stripped)
+    return candidates
 
 
 @cache
@@ -78,7 +90,10 @@ def glossary() -> Glossary:
 
 
 _INLINE = re.compile(
-    r"(?P<long>[A-Za-z][\w'’/-]*(?:\s+[\w'’/-]+){0,7})\s*\((?P<short>[A-Za-z][A-Za-z0-9-]{1,11})\)"
+    r"(?P<long>[A-Za-z][\w'’/-]*(?:\s+[\w'’/-]+){0,7})\s*\((?P<short>[A-Za-z][A-Za-z0-9-]{1,11})[;,)]"
+)
+_INLINE_REVERSED = re.compile(
+    r"(?<![\w-])(?P<short>[A-Za-z][A-Za-z0-9-]{1,11})\s*\((?P<long>[A-Za-z][\w'’/ -]{3,80})\)"
 )
 
 
@@ -96,6 +111,12 @@ def inline_definitions(text: str) -> dict[str, str]:
         expansion = _expansion_for(short, match["long"].split())
         if expansion:
             found[short] = expansion
+    for match in _INLINE_REVERSED.finditer(text):
+        short, words = match["short"], match["long"].split()
+        if sum(ch.isupper() for ch in short) >= 2 and short not in found:
+            expansion = _expansion_for(short, words)
+            if expansion and expansion.split()[0] == words[0]:
+                found[short] = " ".join(words)
     return found
 
 

@@ -33,7 +33,7 @@ _REPLACEMENTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 _RANGE = re.compile(rf"(?<![\w.])({_NUMBER})\s?(?:-|–|—|~)\s?({_NUMBER})(?![\w.]*\d\.\d)(?!\s*[a-zA-Z]*\d)")
 _APPROX = re.compile(rf"~\s?(?={_NUMBER})")
 _SPACES = re.compile(r"[ \t]+")
-_SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:)])")
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:)])(?![\d.,])")
 _SPACE_AFTER_OPEN = re.compile(r"\(\s+")
 
 

@@ -69,15 +69,27 @@ def main(ctx: click.Context, debug: bool) -> None:
     "--link-template", default=DEFAULT_LINK_TEMPLATE, show_default=True,
     help="Address the QR code links to; {nct_id} is replaced by the trial's number.",
 )  # fmt: skip
+@click.option("--near", metavar="ZIP|COUNTRY", help="Your ZIP/postcode or country, to name the nearest site.")
+@click.option("--secondary-outcomes", is_flag=True, help="Also list the secondary outcomes.")
+@click.option(
+    "--questions", "questions_file", type=click.Path(path_type=Path, dir_okay=False),
+    help="A TOML file of extra questions: [doctor] questions = [...], [coordinator] questions = [...].",
+)  # fmt: skip
 @click.pass_context
 def make(
-    ctx: click.Context, record: Path, output: Path | None, paper: str, link_template: str
-) -> None:
+    ctx: click.Context, record: Path, output: Path | None, paper: str, link_template: str,
+    near: str | None, secondary_outcomes: bool, questions_file: Path | None,
+) -> None:  # fmt: skip
     """Make the question sheet for one RECORD (a ClinicalTrials.gov study JSON file)."""
     from . import load_trial, write_sheet
+    from .options import questions_from_file
 
     ctx.meta["sheets.record"] = str(record)
-    options = SheetOptions(paper=paper, link_template=link_template)
+    doctor, coordinator = questions_from_file(questions_file) if questions_file else ((), ())
+    options = SheetOptions(
+        paper=paper, link_template=link_template, near=near, secondary_outcomes=secondary_outcomes,
+        extra_doctor_questions=doctor, extra_coordinator_questions=coordinator,
+    )  # fmt: skip
     trial = load_trial(record)
     ctx.meta["sheets.record"] = trial.source
     written = write_sheet(trial, output or Path(f"{trial.nct_id}.pdf"), options)

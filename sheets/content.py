@@ -14,6 +14,7 @@ from .eligibility import parse_criteria
 from .model import Contact, PlainCriterion, Site, Trial
 from .plain import inline_definitions, plain_criteria, reading_grade, sheet_glossary
 from .options import SheetOptions
+from .outcomes import plain_outcome
 from .qr import qr_svg
 from .questions import coordinator_questions, doctor_questions, merge_questions, status_warning
 
@@ -42,6 +43,8 @@ class OutcomeLine:
     what: str
     when: str
     original: str
+    original_when: str = ""
+    secondary: bool = False
 
 
 @dataclass(frozen=True)
@@ -119,15 +122,16 @@ def build_sheet(trial: Trial, options: SheetOptions | None = None) -> Sheet:
         inclusion=inclusion,
         exclusion=exclusion,
         doctor_questions=merge_questions(
-            doctor_questions(trial), site=trial.site_content.doctor_questions
+            doctor_questions(trial),
+            site=trial.site_content.doctor_questions,
+            extra=options.extra_doctor_questions,
         ),
         coordinator_questions=merge_questions(
-            coordinator_questions(trial), site=trial.site_content.coordinator_questions
+            coordinator_questions(trial, near=options.near),
+            site=trial.site_content.coordinator_questions,
+            extra=options.extra_coordinator_questions,
         ),
-        outcomes=tuple(
-            OutcomeLine(what=o.measure, when=o.time_frame, original=o.description)
-            for o in trial.primary_outcomes
-        ),
+        outcomes=_outcomes(trial, options.secondary_outcomes),
         contacts=contacts,
         contacts_are_officials=are_officials,
         site_count=len(trial.sites),
@@ -168,6 +172,17 @@ def _numbered(
             )
         )
     return tuple(groups["inclusion"]), tuple(groups["exclusion"])
+
+
+def _outcomes(trial: Trial, secondary: bool) -> tuple[OutcomeLine, ...]:
+    chosen = [(o, False) for o in trial.primary_outcomes]
+    if secondary:
+        chosen += [(o, True) for o in trial.secondary_outcomes]
+    lines = []
+    for outcome, is_secondary in chosen:
+        plain = plain_outcome(outcome)
+        lines.append(OutcomeLine(plain.what, plain.when, plain.original, plain.original_when, is_secondary))
+    return tuple(lines)
 
 
 def _facts(trial: Trial) -> tuple[Fact, ...]:

@@ -31,6 +31,8 @@ _ENUMERATOR = r"(?:\d{1,2}[.):](?!\d)|\(\d{1,2}\)|\([a-zA-Z]\)|[a-zA-Z][.)](?=\s
 _MARKER = re.compile(rf"^(?P<marker>(?:{_BULLET}|{_ENUMERATOR})(?:\s*(?:{_BULLET}|{_ENUMERATOR}))*)\s*")
 _MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>=~^|])")
 _SENTENCE_END = re.compile(r"[.;!?]\s*$")
+_NOTE = re.compile(r"(?i)^(?:notes?|nb|n\.b\.|please note|remark)\s*[:.-]")
+_PLAIN_QUALIFIERS = {"key", "main", "major", "general", "other", "additional", "specific"}
 
 
 @dataclass
@@ -92,6 +94,11 @@ class _Parser:
         ):
             self._start_section(header)
             return
+        body = line[marker.end():] if marker else line
+        if _NOTE.match(body) and self.current is not None:
+            # "Note: ..." explains the item above it: it belongs to that item, not beside it.
+            self.current.details.append(body)
+            return
         if marker and marker.end() < len(line):
             self._marked(line[marker.end():], indent, _style(marker["marker"]))
         elif marker:
@@ -113,7 +120,8 @@ class _Parser:
         self.current = None
         self.top_indent = self.top_style = None
         rest = header["rest"].strip().lstrip(":-* ").strip()
-        qualified = header.start("kind") > 0 and header.string[: header.start("kind")].strip(" *-")
+        qualifier = header.string[: header.start("kind")].strip(" *-").lower()
+        qualified = bool(qualifier) and (not set(qualifier.split()) <= _PLAIN_QUALIFIERS or bool(rest))
         if qualified or (rest.startswith("(") and len(rest) < 50):
             # "Staff inclusion criteria", "Inclusion criteria (control group):" say whom the
             # list is for: keep that as the heading of the items that follow.
@@ -138,6 +146,8 @@ class _Parser:
     def _is_sub_item(self, parent: _Item, indent: int, style: str) -> bool:
         if indent > parent.indent + 1:
             return True
+        if parent.detail_indent is not None and indent < parent.detail_indent and indent <= parent.indent:
+            return False  # back out of an indented sub-list to the parent's own level
         if parent.detail_indent is not None and indent >= parent.detail_indent and style != self.top_style:
             return True
         opens_list = parent.text.rstrip().endswith(":") or (parent.details and parent.details[-1].endswith(":"))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from .errors import SheetsError
@@ -17,6 +19,10 @@ class SheetOptions:
     paper: str = "letter"
     link_template: str = DEFAULT_LINK_TEMPLATE
     generated_on: date = field(default_factory=date.today)
+    near: str | None = None  # a ZIP/postcode or country, to name the nearest site
+    secondary_outcomes: bool = False
+    extra_doctor_questions: tuple[str, ...] = ()
+    extra_coordinator_questions: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.paper not in PAPER_SIZES:
@@ -38,3 +44,24 @@ def check_link_template(template: str) -> None:
         raise SheetsError(f"link template {template!r} must be an http:// or https:// address")
     if any(ch.isspace() for ch in template) or len(template) > 500:
         raise SheetsError(f"link template {template[:60]!r} is not a usable web address")
+
+
+def questions_from_file(path: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A clinic's own questions from TOML: ``[doctor] questions = [...]``, ``[coordinator] ...``."""
+    try:
+        data = tomllib.loads(Path(path).read_text("utf-8"))
+    except FileNotFoundError:
+        raise SheetsError(f"{path}: no such questions file") from None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise SheetsError(f"{path}: cannot read the questions file ({error})") from None
+    found = []
+    for who in ("doctor", "coordinator"):
+        section = data.get(who, {})
+        questions = section.get("questions", []) if isinstance(section, dict) else None
+        if not isinstance(questions, list) or not all(isinstance(q, str) for q in questions):
+            raise SheetsError(f'{path}: "[{who}] questions" must be a list of strings')
+        for question in questions:
+            if not question.strip().endswith("?"):
+                raise SheetsError(f"{path}: {question[:60]!r} is not a question (it must end in '?')")
+        found.append(tuple(q.strip() for q in questions))
+    return found[0], found[1]

@@ -6,6 +6,7 @@ import json
 import re
 from collections import Counter
 
+import pytest
 from conftest import DATA, RECORDS, SEED_RECORD
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 from sheets.eligibility import parse_criteria
 
 ELIGIBILITY_TEXTS = sorted((DATA / "eligibility").glob("*.txt"))
+SHARED = DATA.parents[2] / "shared"  # the full real corpus, when this checkout has it
 HEADER_WORDS = {"inclusion", "exclusion", "criteria", "criterion", "eligibility", "key", "non"}
 WORD = re.compile(r"[A-Za-z]{3,}")
 ROMAN = re.compile(r"[ivxIVX]+")
@@ -131,6 +133,46 @@ def test_number_styles_are_all_markers():
     assert [c.original for c in parse_criteria(text)] == ["one", "two", "three", "four", "five"]
 
 
+def test_a_note_belongs_to_the_item_above_it():
+    text = (
+        "Inclusion Criteria:\n1. Prior hepatitis B is allowed if:\n   a. HBV DNA undetectable\n"
+        "Note: patients on antiviral therapy are eligible.\n2. ECOG 0-1\n"
+        "Exclusion Criteria:\n- Pregnancy\n- NOTE: a negative test is required"
+    )
+    criteria = parse_criteria(text)
+    assert [c.original for c in criteria] == ["Prior hepatitis B is allowed if:", "ECOG 0-1", "Pregnancy"]
+    assert criteria[0].details == ("HBV DNA undetectable", "Note: patients on antiviral therapy are eligible.")
+    assert criteria[2].details == ("NOTE: a negative test is required",)
+
+
+def test_an_item_back_at_the_parents_level_ends_the_indented_sub_list():
+    text = "Exclusion Criteria:\n- Hematologic:\n    - ANC < 1000\n(a) pregnancy\n(b) lactation"
+    criteria = parse_criteria(text)
+    assert [(c.original, c.details) for c in criteria] == [
+        ("Hematologic:", ("ANC < 1000",)),
+        ("pregnancy", ()),
+        ("lactation", ()),
+    ]
+
+
+def test_key_and_additional_headers_set_the_kind_and_keep_what_they_qualify():
+    text = (
+        "Key inclusion criteria\n- adults\nKey exclusion criteria\n- smokers\n"
+        "Additional inclusion criteria for the sleep sub-study:\n- insomnia"
+    )
+    assert [(c.kind, c.heading, c.original) for c in parse_criteria(text)] == [
+        ("inclusion", "", "adults"),
+        ("exclusion", "", "smokers"),
+        ("inclusion", "Additional inclusion criteria for the sleep sub-study", "insomnia"),
+    ]
+
+
+def test_roman_and_lettered_sub_items_under_numbers_are_details():
+    text = "Inclusion Criteria:\n1. Adults\n   i. aged 18 or over\n   ii. able to walk\n2. Consent"
+    first, second = parse_criteria(text)
+    assert first.details == ("aged 18 or over", "able to walk") and second.original == "Consent"
+
+
 def test_a_lone_heading_with_nothing_below_is_kept_as_a_criterion():
     criteria = parse_criteria("Exclusion Criteria:\n- smokers\nOther exclusions defined in the protocol:")
     assert [c.original for c in criteria] == ["smokers", "Other exclusions defined in the protocol:"]
@@ -152,6 +194,17 @@ def test_every_real_text_parses_into_criteria_and_loses_no_words():
         assert all(c.original.strip() for c in criteria), f"{name}: an empty criterion"
         lost = words_kept(text, criteria)
         assert not lost, f"{name}: words lost {dict(lost)}"
+
+
+@pytest.mark.skipif(not (SHARED / "eligibility").is_dir(), reason="the shared corpus is not in this checkout")
+def test_the_whole_shared_corpus_parses_and_loses_no_words():
+    texts = [(p.name, p.read_text("utf-8")) for p in sorted((SHARED / "eligibility").glob("*.txt"))]
+    texts += [(p.name, record_text(p)) for p in sorted((SHARED / "records").glob("*.json"))]
+    assert len(texts) >= 600
+    for name, text in texts:
+        criteria = parse_criteria(text)
+        assert bool(criteria) == bool(text.strip()), name
+        assert not words_kept(text, criteria), name
 
 
 def test_real_texts_with_both_headers_give_both_kinds():

@@ -18,7 +18,7 @@ from ..model import Criterion, PlainCriterion
 from . import rules
 from .glossary import Glossary, glossary, inline_definitions
 from .normalise import keeps_numbers, spell_out
-from .wording import as_clause, lift_asides, split_long, swap_words, top_level_split, upper_first
+from .wording import clause, lift_asides, split_long, swap_words, top_level_split, upper_first
 
 FRAMES = {"inclusion": "You may be able to join if", "exclusion": "You cannot join if"}
 
@@ -182,10 +182,10 @@ _NOTHING = re.compile(r"(?i)^\W*(?:none|n/?a|not applicable|no(?:ne)? (?:exclusi
 def _generic(text: str) -> list[str]:
     if _NOTHING.match(text):
         return ["this applies to you: the study lists nothing here"]
-    parts = top_level_split(swap_words(text))
+    parts = top_level_split(text)
     if not parts:
-        return ["this applies to you: " + text]
-    return [as_clause(parts[0]), *(upper_first(p) for p in parts[1:])]
+        return ["this applies to you: " + swap_words(text)]
+    return [clause(parts[0]), *(upper_first(swap_words(p)) for p in parts[1:])]
 
 
 def _frame(kind: str, sentences: list[str]) -> str:
@@ -205,7 +205,8 @@ def sheet_glossary(texts: Iterable[str], context: str = "") -> tuple[tuple[str, 
     for token in abbreviations_in(joined):
         entry = source.lookup(token, context or joined)
         if entry is not None:
-            terms.setdefault(token, f"{entry.expansion}: {entry.plain}" if entry.expansion else entry.plain)
+            key = token if entry.term.lower() == token.lower() else entry.term  # "DLBCL-leg" -> DLBCL
+            terms.setdefault(key, f"{entry.expansion}: {entry.plain}" if entry.expansion else entry.plain)
     for match in source.word_pattern.finditer(joined):
         entry = source.lookup(match.group(0).lower(), context or joined)
         if entry is not None:

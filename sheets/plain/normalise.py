@@ -13,6 +13,15 @@ _NUMBER = r"\d+(?:[.,]\d+)*"
 _REPLACEMENTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), words)
     for pattern, words in (
+        (r"(?i)\b(?:(?:greater|more|higher|larger|older) than or equal to|equal to or (?:greater|more|higher|older) than"
+         r"|(?:greater|more|higher) or equal (?:to|than)|equal or (?:greater|more|higher) than|not (?:less|lower|younger) than"
+         r"|no (?:less|lower|younger) than)\b", " at least "),
+        (r"(?i)\b(?:(?:less|lower|smaller|fewer|younger) than or equal to|equal to or (?:less|lower|smaller|fewer|younger) than"
+         r"|(?:less|lower) or equal (?:to|than)|equal or (?:less|lower) than|not (?:more|greater|higher|older) than"
+         r"|no (?:more|greater|higher|older) than)\b", " at most "),
+        (r"(?i)\b(?:greater|higher) than\b", " more than "),
+        (r"(?i)\blower than\b", " less than "),
+        (r"(?<=\d)\s?\+(?=\s*(?:years?\b|yrs?\b|$|[,;.)]))", " or more"),
         (r"\+/-|±", " plus or minus "),
         (r"≥|>=|=>|≧|⩾", " at least "),
         (r"≤|<=|=<|≦|⩽", " at most "),
@@ -37,7 +46,7 @@ _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:)])(?![\d.,])")
 _SPACE_AFTER_OPEN = re.compile(r"\(\s+")
 
 
-_FULL_WIDTH = str.maketrans("（），；：。！？", "(),;:.!?")
+_FULL_WIDTH = str.maketrans("（），；：。！？＜＞≧≦～＝％", "(),;:.!?<>≥≤~=%")
 
 
 def spell_out(text: str) -> str:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .wording import as_clause, swap_words, upper_first
+from .wording import clause, swap_words, upper_first
 
 Built = tuple[str, list[str]]  # (clause after "if", further sentences)
 NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5"}
@@ -49,8 +49,17 @@ def _rest(text: str, match: re.Match[str]) -> str:
 
 
 def _with_rest(clause: str, text: str, match: re.Match[str], lead: str = "") -> Built:
+    """The rule's clause, and what the rule did not cover after it.
+
+    A rest that carries on the clause ("within 6 months", "requiring treatment") stays in it;
+    one that says something new becomes a sentence of its own.
+    """
     rest = _rest(text, match)
-    return clause, [f"{lead}{upper_first(swap_words(rest)) if not lead else swap_words(rest)}."] if rest else []
+    if not rest:
+        return clause, []
+    if clause and (rest[:1].islower() or rest[:1] in "(≥≤<>") and not lead:
+        return f"{clause} {swap_words(rest)}", []
+    return clause, [f"{lead}{upper_first(swap_words(rest)) if not lead else swap_words(rest)}."]
 
 
 def _age(m: re.Match[str], text: str) -> Built | None:
@@ -149,7 +158,7 @@ def _contraception(m: re.Match[str], text: str) -> Built:
 
 def _consent(m: re.Match[str], text: str) -> Built:
     rest = re.sub(r"(?i)^(?:and|,)\s+", "", _rest(text, m))
-    extra = [f"Also, {as_clause(swap_words(rest))}."] if rest else []
+    extra = [f"Also, {clause(rest)}."] if rest else []
     return "you agree to take part and sign the consent form", extra
 
 

@@ -70,7 +70,8 @@ _SUBJECT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^(?:must|should)\s+be\s+", "you are "),
         (r"^(?:must|should)\s+have\s+", "you have "),
         (r"^(?:must|should)\s+", "you "),
-        (r"^(?:unable|inability)\s+to\s+", "you cannot "),
+        (r"^(?:unable|inability|lack of (?:the )?ability|not able)\s+to\s+", "you cannot "),
+        (r"^(?:(?:has|have)\s+)?(?:the\s+)?ability\s+to\s+", "you can "),
         (r"^(?:cannot|can not|could not)\s+", "you cannot "),
         (r"^(?:can)\s+", "you can "),
         (r"^(?=(?:able|willing|unwilling|capable|ready|likely|unlikely|expected)\b)", "you are "),
@@ -80,7 +81,7 @@ _SUBJECT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^(?:current|active|ongoing)\s+(?:use of|using|taking)\s+", "you now use "),
         (r"^current(?:ly)?\s+(?:smokers?|smoking)\b", "you smoke now"),
         (r"^(?:current|ongoing)\s+", "you now have "),
-        (r"^(?:use of|using|taking|intake of|on)\s+", "you use "),
+        (r"^(?:use of|using|taking(?! part\b)|intake of|on)\s+", "you use "),
         (r"^(?:prior|previous|past)\s+(?:participation|enrolment|enrollment)\s+in\s+", "you have taken part in "),
         (r"^(?:prior|previous|past)\s+(?:treatment|therapy)\s+with\s+", "you have had treatment with "),
         (r"^(?:prior|previous|past)\s+", "you have had "),
@@ -102,7 +103,9 @@ _PRONOUNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
-_ELIGIBLE_AT_END = re.compile(r"\s+(?:are|is|will be|would be)?\s*(?:can join|able to join|included|allowed)$", re.I)
+_ELIGIBLE_AT_END = re.compile(
+    r"\s+(?:are|is|will be|would be)?\s*(?:can join|able to join|eligible|included|allowed)$", re.I
+)
 
 
 def as_clause(text: str) -> str:
@@ -118,6 +121,15 @@ def as_clause(text: str) -> str:
     for pattern, replacement in _PRONOUNS:
         text = pattern.sub(replacement, text)
     return text
+
+
+def clause(text: str) -> str:
+    """The criterion as a clause after the frame, then in everyday words.
+
+    The subject is found in the trial's own words ("Participation in ..."), before the
+    everyday swaps change them ("taking part in ...").
+    """
+    return swap_words(as_clause(text))
 
 
 def _lower_first(text: str) -> str:
@@ -166,22 +178,29 @@ _BREAK = re.compile(r",\s+(?=(?:and|or|but|with|without|including|such as|unless
 
 
 _OR_LIST = re.compile(
-    r"^(?P<lead>.*\b(?:have|had|are|use|take|taking|with)(?: an?| any)?)\s+"
+    r"^(?P<lead>.*\byou(?: now| also)?(?: have(?: had)?(?: treatment with)?| are| use| take| took| had(?: treatment with)?)"
+    r"(?: an?| any)?)\s+"
     r"(?P<items>[^,;:()]{2,60}(?:,\s+[^,;:()]{2,60}){1,}),?\s+or\s+(?P<last>[^,;:()]{2,50})$"
 )
+_NOT_AN_ITEM = re.compile(r"(?i)^(?:or|and|of|in|to|for|from|with|at|by|as|than|but|not)\b")
+_ADJECTIVE = re.compile(r"(?i)^[a-z-]+(?:al|ic|ous|ive|ary|ar|ent|ant|ed)$")
 
 
 def split_or_list(sentence: str) -> list[str] | None:
     """ "... if you have A, B, C or D." -> "... if you have any of these:" + one line each.
 
     Only lists joined by "or" become "any of these", which keeps their meaning exactly; "and"
-    lists stay whole, since "all of these" would change what many criteria mean.
+    lists stay whole, since "all of these" would change what many criteria mean. A list of
+    describing words ("neurologic, mental or other illnesses") shares its last noun, so it is
+    not a list of things and stays whole too.
     """
     match = _OR_LIST.match(sentence.rstrip("."))
     if not match:
         return None
     items = [i.strip() for i in match["items"].split(",")] + [match["last"].strip()]
-    if len(items) < 3 or any(len(i.split()) > 7 for i in items):
+    if len(items) < 3 or any(len(i.split()) > 7 or _NOT_AN_ITEM.match(i) for i in items):
+        return None
+    if any(_ADJECTIVE.match(i) for i in items[:-1]):
         return None
     return [f"{match['lead']} any of these:", *(f"{upper_first(i)}." for i in items)]
 

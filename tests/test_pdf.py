@@ -95,6 +95,18 @@ def test_symbols_and_accents_render_with_the_bundled_fallback_font(tmp_path):
     assert set(fonts) <= {n for n in fonts if "Atkinson" in n or "DejaVu-Sans-Sheets" in n}
 
 
+def test_chinese_names_render_with_the_bundled_fallback_not_as_empty_boxes(tmp_path):
+    from sheets.record import trial_from_study
+
+    study = {"protocolSection": {
+        "identificationModule": {"nctId": "NCT00000003", "briefTitle": "A trial in 沈阳市"},
+        "contactsLocationsModule": {"locations": [{"facility": "中国医科大学附属第一医院", "city": "沈阳市"}]},
+    }}  # fmt: skip
+    pdf = render_pdf(trial_from_study(study, "cjk.json"), SheetOptions(generated_on=FIXED_DAY))
+    assert "中国医科大学附属第一医院" in text_of(pdf)
+    assert any("Droid-Sans-Fallback-Sheets" in name for name in font_files(pdf))
+
+
 def test_the_metadata_names_the_trial_and_the_language(seed_pdf):
     pdf = reader(seed_pdf)
     info = pdf.metadata
@@ -143,7 +155,7 @@ def test_every_character_on_every_real_sheet_is_in_a_bundled_font():
     from sheets.resources import fonts_dir
 
     covered = set()
-    for name in ("AtkinsonHyperlegible-Regular.ttf", "DejaVuSans.ttf"):
+    for name in ("AtkinsonHyperlegible-Regular.ttf", "DejaVuSans.ttf", "DroidSansFallback.ttf"):
         covered |= set(TTFont(fonts_dir() / name).getBestCmap())
     for path in [*RECORDS, SEED_RECORD]:
         page = render_html(load_trial(path), SheetOptions(generated_on=FIXED_DAY))

@@ -33,6 +33,8 @@ def test_the_wheel_carries_templates_fonts_licences_and_data(wheel):
         "sheets/fonts/OFL-AtkinsonHyperlegible.txt",
         "sheets/fonts/DejaVuSans.ttf",
         "sheets/fonts/LICENSE-DejaVu.txt",
+        "sheets/fonts/DroidSansFallback.ttf",
+        "sheets/fonts/LICENSE-DroidSansFallback.txt",
         "sheets/data/labels.toml",
     ]:
         assert required in names, required

@@ -18,7 +18,7 @@ from ..model import Criterion, PlainCriterion
 from . import rules
 from .glossary import Glossary, glossary, inline_definitions
 from .normalise import keeps_numbers, spell_out
-from .wording import clause, lift_asides, split_long, swap_words, top_level_split, upper_first
+from .wording import clause, lift_asides, with_verb, split_long, swap_words, top_level_split, upper_first
 
 FRAMES = {"inclusion": "You may be able to join if", "exclusion": "You cannot join if"}
 
@@ -154,6 +154,7 @@ def _rewrite(criterion: Criterion, explainer: Explainer, families: list[str] | N
         family, (clause, extra) = ruled
         if keeps_numbers(original, " ".join([clause, *extra])):
             sentences = [clause, *extra]
+            explainer.explained.update(rules.EXPLAINS.get(family, ()))
         else:
             family = "generic"
     framed = _frame(criterion.kind, sentences)
@@ -185,7 +186,7 @@ def _generic(text: str) -> list[str]:
     parts = top_level_split(text)
     if not parts:
         return ["this applies to you: " + swap_words(text)]
-    return [clause(parts[0]), *(upper_first(swap_words(p)) for p in parts[1:])]
+    return [clause(parts[0]), *(upper_first(with_verb(swap_words(p))) for p in parts[1:])]
 
 
 def _frame(kind: str, sentences: list[str]) -> str:

@@ -12,17 +12,17 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .wording import clause, swap_words, upper_first
+from .wording import clause, swap_words, upper_first, with_verb
 
 Built = tuple[str, list[str]]  # (clause after "if", further sentences)
 NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5"}
 CMP = r"(?:at least|at most|more than|less than|no more than|no less than|up to|over|under|greater than|fewer than)"
 
 ECOG_MEANINGS = (
-    "0 means fully active",
+    "0 means you are fully active",
     "1 means you can do light work but not hard physical work",
-    "2 means you can care for yourself but cannot work, and you are up more than half the day",
-    "3 means you can only partly care for yourself and spend more than half the day in bed or a chair",
+    "2 means you can care for yourself but cannot work. You are up more than half the day",
+    "3 means you can only partly care for yourself. You spend more than half the day in bed or a chair",
     "4 means you cannot care for yourself and stay in bed or a chair",
 )
 KARNOFSKY_MEANINGS = (
@@ -33,6 +33,15 @@ KARNOFSKY_MEANINGS = (
     (50, "50 means you need a lot of help and often need medical care"),
     (0, "40 or less means you need special care and help"),
 )
+
+
+# Terms a family's own sentences already explain, so the glossary does not say it again.
+EXPLAINS = {
+    "performance status: ECOG": ("ECOG", "WHO", "PS"),
+    "performance status: Karnofsky": ("KPS", "Karnofsky"),
+    "measurable disease (RECIST)": ("RECIST",),
+    "heart failure (NYHA)": ("NYHA",),
+}
 
 
 @dataclass(frozen=True)
@@ -48,6 +57,9 @@ def _rest(text: str, match: re.Match[str]) -> str:
     return rest if len(re.findall(r"[A-Za-z0-9]+", rest)) >= 2 or re.search(r"\d", rest) else ""
 
 
+_ASIDE = re.compile(r"(?i)(?:for example|that is|such as|including|note)\b")
+
+
 def _with_rest(clause: str, text: str, match: re.Match[str], lead: str = "") -> Built:
     """The rule's clause, and what the rule did not cover after it.
 
@@ -57,8 +69,9 @@ def _with_rest(clause: str, text: str, match: re.Match[str], lead: str = "") -> 
     rest = _rest(text, match)
     if not rest:
         return clause, []
-    if clause and (rest[:1].islower() or rest[:1] in "(≥≤<>") and not lead:
-        return f"{clause} {swap_words(rest)}", []
+    bracketed = text[match.end():].strip(" ,.;:").startswith("(")
+    if clause and not lead and (bracketed or (rest[:1].islower() and not _ASIDE.match(rest))):
+        return f"{clause} ({swap_words(rest)})" if bracketed else f"{clause} {swap_words(rest)}", []
     return clause, [f"{lead}{upper_first(swap_words(rest)) if not lead else swap_words(rest)}."]
 
 
@@ -119,10 +132,28 @@ def _lines(m: re.Match[str], text: str) -> Built:
 
 def _measurable(m: re.Match[str], text: str) -> Built:
     version = f" {m['version']}" if m["version"] else ""
-    return _with_rest(
-        f"you have at least one tumor that can be measured on scans, using the RECIST{version} rules",
-        text, m,
-    )
+    clause, extra = _with_rest("you have at least one tumor that can be measured on scans", text, m)
+    return clause, [f"Doctors measure it using the RECIST{version} rules.", *extra]
+
+
+_LAB_ITEM_END = re.compile(r";\s*|(?<=[A-Za-z²³)%])\.\s+(?=[A-Z])")
+_SUB_HEADING = re.compile(r"^(?P<head>[A-Z][\w ,/-]{2,40}):\s+(?P<body>.+)$")
+
+
+def _organ_function(m: re.Match[str], text: str) -> Built:
+    """ "Adequate organ function: ANC ≥ 1.5; platelets ≥ 100" -> one short sentence per test."""
+    sentences = []
+    for part in _LAB_ITEM_END.split(text[m.end():].strip(" ,.;:")):
+        part = part.strip(" ,.;")
+        if not part:
+            continue
+        sub = _SUB_HEADING.match(part)
+        if sub:
+            sentences.append(f"{upper_first(swap_words(sub['head']))}: {with_verb(swap_words(sub['body']))}.")
+        else:
+            sentences.append(f"{upper_first(with_verb(swap_words(part)))}.")
+    what = m["what"].strip()
+    return f"tests show you have {swap_words(what[:1].lower() + what[1:])}", sentences
 
 
 def _life(m: re.Match[str], text: str) -> Built:
@@ -231,7 +262,12 @@ RULES: tuple[Rule, ...] = tuple(
                                          r"(?:\s+(?:or|and|and/or)\s+(?:cytologically|histologically|radiologically))?\s+(?:confirmed|proven|documented|verified)\s+(?:diagnosis of\s+|with\s+)?(?P<what>.+)$", _diagnosis),
         ("prior lines of treatment", rf"(?P<cmp>{CMP})?\s*(?P<count>\d+|one|two|three|four|five)\s+(?P<more>or more\s+)?(?:prior\s+|previous\s+)?lines?\s+of\s+"
                                      r"(?:prior\s+|previous\s+)?(?:systemic\s+|anti-?cancer\s+|anti-?tumou?r\s+|antineoplastic\s+)*(?:therapy|therapies|treatments?|regimens?|chemotherapy)", _lines),
-        ("measurable disease (RECIST)", r"measurable (?:disease|lesions?|tumou?rs?)[^.;]*?RECIST\s*(?:v(?:ersion)?\.?\s*)?(?P<version>\d\.\d)?(?:\s+criteria)?", _measurable),
+        ("measurable disease (RECIST)", r"(?:at least (?:one|1)\s+)?(?:uni-?\s?dimensionally\s+|bi-?\s?dimensionally\s+)?measurable (?:disease|lesions?|tumou?rs?)[^.;]*?RECIST\s*(?:v(?:ersion)?\.?\s*)?(?P<version>\d\.\d)?(?:\s+criteria)?", _measurable),
+        ("blood counts, liver, kidney and clotting tests",
+         r"^(?P<what>(?:adequate|good|normal|sufficient|acceptable|satisfactory)\s+(?:(?:bone marrow|organ|end[- ]organ|"
+         r"hematologic(?:al)?|haematologic(?:al)?|hepatic|renal|liver|kidney|marrow|blood|coagulation|laboratory|lab)"
+         r"\s*(?:,|and|/)?\s*)+(?:function(?:s|ing)?|reserve|values|parameters|results)?)(?:[^:;.]{0,60}:)?",
+         _organ_function),
         ("life expectancy", rf"(?:life expectancy|expected survival(?: time)?|expected to (?:live|survive))\s*(?:of|is|:)?\s*(?P<cmp>{CMP})?\s*(?P<n>\d+)\s*(?P<unit>weeks?|months?|years?)", _life),
         ("brain metastases", r"(?:(?:untreated|active|uncontrolled|symptomatic|unstable|known)\s+(?:or\s+\w+\s+)?)*(?:brain|CNS|central nervous system|leptomeningeal)\s+(?:metastases|metastasis|metastatic disease|involvement)", _brain),
         ("pregnancy and breastfeeding", r"^(?:women who are\s+|females? who (?:are|is)\s+|currently\s+|being\s+)?(?:pregnan(?:t|cy)|breast[- ]?feeding|lactating|nursing)(?:\s*(?:,|or|and|/)\s*(?:pregnan(?:t|cy)|breast[- ]?feeding|lactating|nursing))*", _pregnant),

@@ -12,7 +12,7 @@ import tomllib
 from functools import cache
 from importlib.resources import files
 
-MAX_WORDS = 16
+MAX_WORDS = 14
 
 
 @cache
@@ -70,6 +70,9 @@ _SUBJECT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^(?:must|should)\s+be\s+", "you are "),
         (r"^(?:must|should)\s+have\s+", "you have "),
         (r"^(?:must|should)\s+", "you "),
+        (r"^(?=(?:agree|accept|consent|understand|speak|read|live|reside|meet|fulfil|fulfill|provide|"
+         r"sign|experience|complete|own|plan|intend|need|take|use|weigh|suffer|present|attend|"
+         r"smoke|drink|sleep|work|walk|wear|report|receive|undergo|give|commit)s?\b)", "you "),
         (r"^(?:unable|inability|lack of (?:the )?ability|not able)\s+to\s+", "you cannot "),
         (r"^(?:(?:has|have)\s+)?(?:the\s+)?ability\s+to\s+", "you can "),
         (r"^(?:cannot|can not|could not)\s+", "you cannot "),
@@ -103,9 +106,27 @@ _PRONOUNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
+_SUBJECT_WORD = re.compile(rf"(?i)^(?:{_WHO}|{_THEY}|age[sd]?|aged?)\b")
 _ELIGIBLE_AT_END = re.compile(
     r"\s+(?:are|is|will be|would be)?\s*(?:can join|able to join|eligible|included|allowed)$", re.I
 )
+
+
+_MEASURE = re.compile(
+    r"^(?P<name>(?![Yy]ou\b)[A-Za-z][\w/'’-]*(?:\s+(?!(?:is|are|was|were|has|have|had|be|been|with|who|if|you|or)\b)"
+    r"[\w/'’()-]+){0,5}?)\s+(?P<cmp>at least|at most|more than|less than|between|from|of)\s+(?=\d)"
+)
+
+
+def with_verb(text: str) -> str:
+    """ "Platelet count at least 100" -> "Platelet count is at least 100": a sentence, not a label."""
+    match = _MEASURE.match(text)
+    if not match or match["cmp"] in ("from", "of"):
+        return text
+    last = match["name"].split()[-1].lower()
+    plural = last.endswith("s") and not last.endswith(("ss", "us", "is")) or " and " in match["name"]
+    verb = "are" if plural else "is"
+    return f"{match['name']} {verb} {text[match.start('cmp'):]}"
 
 
 def as_clause(text: str) -> str:
@@ -117,7 +138,11 @@ def as_clause(text: str) -> str:
             text = replacement + _lower_first(text[match.end():])
             break
     else:
-        text = "this applies to you: " + _lower_first(text)
+        measured = _MEASURE.match(text)
+        if measured and measured["cmp"] not in ("from", "of") and not _SUBJECT_WORD.match(text):
+            text = "your " + _lower_first(with_verb(text))
+        else:
+            text = "this applies to you: " + _lower_first(text)
     for pattern, replacement in _PRONOUNS:
         text = pattern.sub(replacement, text)
     return text
@@ -161,19 +186,27 @@ def top_level_split(text: str, separator: str = ";") -> list[str]:
     return [p.strip(" ,") for p in parts if p.strip(" ,.")]
 
 
-_LONG_ASIDE = re.compile(r"\s*\(([^()]{30,})\)")
+_LONG_ASIDE = re.compile(r"\s*\(([^()]{20,})\)")
+ASIDE_WORDS = 4
 
 
 def lift_asides(sentence: str) -> list[str]:
     """A long bracketed aside becomes its own sentence right after the one it sat in."""
-    asides = [a.strip() for a in _LONG_ASIDE.findall(sentence) if len(a.split()) >= 6]
+    asides = [a.strip() for a in _LONG_ASIDE.findall(sentence) if len(a.split()) >= ASIDE_WORDS]
     if not asides:
         return [sentence]
-    main = _LONG_ASIDE.sub(lambda m: "" if len(m[1].split()) >= 6 else m[0], sentence).strip()
+    main = _LONG_ASIDE.sub(lambda m: "" if len(m[1].split()) >= ASIDE_WORDS else m[0], sentence).strip()
     lifted = [upper_first(a) if re.match(r"(?i)(for example|that is|such as|including|e\.g|i\.e)", a) else f"Note: {a}" for a in asides]
     return [main, *lifted]
 
 
+# Phrases that start a new sentence without changing what is said: "..., as judged by your
+# doctor" -> "... . This is judged by your doctor".
+_RESTATE = (
+    (re.compile(r",?\s+\(?as (judged|set|measured|shown|confirmed|recorded|checked|found) (by|on|in)\s+"),
+     r". This is \1 \2 "),
+    (re.compile(r",?\s+(?:meaning|that is,)\s+(?=\w)"), ". This means "),
+)
 _BREAK = re.compile(r",\s+(?=(?:and|or|but|with|without|including|such as|unless|except|if|which|who|where|when)\b)")
 
 
@@ -212,6 +245,11 @@ def split_long(sentence: str) -> list[str]:
         return listed
     if len(sentence.split()) <= MAX_WORDS:
         return [sentence]
+    for pattern, replacement in _RESTATE:
+        restated = pattern.sub(replacement, sentence, count=1)
+        if restated != sentence and len(restated.split(". ", 1)[0].split()) >= 5:
+            first, second = restated.split(". This", 1)
+            return [*split_long(first), *split_long("This" + second)]
     pieces = [p for p in _BREAK.split(sentence) if p.strip()]
     if len(pieces) == 1:
         pieces = [p for p in re.split(r"(?<=[a-z]),\s+(?=[a-z])", sentence) if p.strip()]

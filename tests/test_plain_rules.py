@@ -1,25 +1,12 @@
-"""The plain-English engine: rule families on real criteria, and what it must never do."""
+"""Rule families of the plain-English engine, each on real criteria taken from trial records."""
 
 from __future__ import annotations
 
-import json
-import os
-import re
-
 import pytest
-from click.testing import CliRunner
-from conftest import DATA, SEED_RECORD
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from sheets.cli import main
-from sheets.eligibility import parse_criteria
 from sheets.model import Criterion
-from sheets.plain import inline_definitions, plain_criteria, readability_report, reading_grade
+from sheets.plain import inline_definitions, plain_criteria
 from sheets.plain.normalise import keeps_numbers
-
-ELIGIBILITY_TEXTS = sorted((DATA / "eligibility").glob("*.txt"))
-GOLDEN = DATA / "golden" / "seed_plain.json"
 
 
 def plain(text: str, kind: str = "inclusion") -> str:
@@ -35,7 +22,7 @@ def plain(text: str, kind: str = "inclusion") -> str:
         ("inclusion", "Male or female patients aged ≥ 18 years.",
          ["you are at least 18 years old"], []),
         ("inclusion", "Eastern Cooperative Oncology Group (ECOG) performance status score of 0 or 1.",
-         ["your ECOG score is 0 or 1", "0 means fully active", "1 means you can do light work"],
+         ["your ECOG score is 0 or 1", "0 means you are fully active", "1 means you can do light work"],
          ["2 means"]),
         ("inclusion", "Karnofsky performance status ≥ 70%",
          ["Karnofsky score is at least 70", "70 means you can care for yourself"], []),
@@ -67,6 +54,23 @@ def plain(text: str, kind: str = "inclusion") -> str:
         ("inclusion", "Absolute neutrophil count (ANC) ≥ 1.5×10⁹/L",
          ["at least 1.5 × 10⁹/L", "white blood cell that fights infection"], ["≥"]),
         ("inclusion", "ALT and AST ≤ 2.5 × ULN", ["at most 2.5 times ULN", "ULN means the highest result that is normal"], []),
+        ("inclusion", "Adequate organ function: ANC ≥ 1.5×10⁹/L; platelets ≥ 100×10⁹/L; serum creatinine ≤ 1.5×ULN",
+         ["tests show you have good enough organ function", "Platelets are at least 100 × 10⁹/L.",
+          "Serum creatinine is at most 1.5 times ULN."], []),
+        ("inclusion", "Has at least one measurable lesion as defined by RECIST 1.1 criteria.",
+         ["you have at least one tumor that can be measured on scans", "RECIST 1.1 rules"], []),
+        ("exclusion", "BMI> 35", ["You cannot join if your BMI is more than 35."], []),
+        ("inclusion", "Male or female, greater than or equal to 19 years at the time of signing informed consent",
+         ["at least 19 years"], ["greater than or equal"]),
+        ("exclusion", "Age＜18 years, or age＞80 years.", ["less than 18 years", "more than 80 years"], ["＜", "＞"]),
+        ("exclusion", "Participation in any clinical trial within 24 weeks prior to initiation of treatment",
+         ["You cannot join if you are taking part in any study within 24 weeks before"], ["you use part"]),
+        ("exclusion", "Previous participation in this study.", ["You cannot join if you have taken part in this study"], []),
+        ("exclusion", "Lack of ability to cooperate", ["You cannot join if you cannot cooperate"], []),
+        ("inclusion", "Experience heartburn symptoms ≥2 days/week during the past 3 months",
+         ["You may be able to join if you experience heartburn"], ["this applies to you"]),
+        ("exclusion", "Patients with myocardial infarction within the past 3 months.",
+         ["You cannot join if you have had a heart attack within the past 3 months."], []),
         ("exclusion", "No insomnia", ["You cannot join if", "insomnia"], ["no insomnia"]),
     ],
 )  # fmt: skip
@@ -77,6 +81,30 @@ def test_rule_families_on_real_criteria(kind, criterion, must_say, must_not_say)
     for phrase in must_not_say:
         assert phrase not in text, f"{phrase!r} should not be in {text!r}"
     assert keeps_numbers(criterion, text)
+
+
+@pytest.mark.parametrize(
+    ("criterion", "not_said"),
+    [
+        ("Current or previous neurologic, musculoskeletal, mental, or other illnesses which may affect the trial",
+         "any of these"),
+        ("Drug addiction defined as the use of cannabis, opioids or other drugs", "any of these: Of"),
+        ("Red flags symptoms (i.e. fever, malaise, prolonged corticosteroid use or osteoporosis, pain worst at night)",
+         "any of these: Or"),
+    ],
+)  # fmt: skip
+def test_lists_of_describing_words_or_of_phrases_are_not_cut_into_items(criterion, not_said):
+    assert not_said not in plain(criterion, "exclusion")
+
+
+def test_a_list_of_things_joined_by_or_becomes_one_line_each():
+    text = plain("Previous treatment with lomustine, anlotinib, or other similar anti-angiogenic TKIs.", "exclusion")
+    assert text.startswith("You cannot join if you have had treatment with any of these: Lomustine. Anlotinib.")
+
+
+def test_the_performance_scale_is_explained_once_by_its_rule_not_again_by_the_glossary():
+    text = plain("WHO performance status 0-2")
+    assert text.count("0 means") == 1 and "ECOG means" not in text
 
 
 @pytest.mark.parametrize(
@@ -93,8 +121,8 @@ def test_ambiguous_abbreviations_take_the_sense_their_context_gives(criterion, m
 
 
 def test_a_term_is_explained_once_per_sheet():
-    lines = plain_criteria([Criterion("inclusion", "ECOG 0-1"), Criterion("exclusion", "ECOG 3 or more")])
-    assert "ECOG means" in lines[0].plain and "ECOG means" not in lines[1].plain
+    lines = plain_criteria([Criterion("exclusion", "Known HIV infection"), Criterion("inclusion", "Negative HIV test")])
+    assert "HIV means" in lines[0].plain and "HIV" in lines[1].plain and "HIV means" not in lines[1].plain
 
 
 def test_inline_definitions_are_found_and_used():
@@ -105,72 +133,3 @@ def test_inline_definitions_are_found_and_used():
     }
     (line,) = plain_criteria([Criterion("inclusion", "ZQX level ≥ 5")], defined={"ZQX": "zinc quota"})
     assert "ZQX means zinc quota" in line.plain
-
-
-def test_every_real_line_keeps_its_numbers_and_its_kind():
-    for path in ELIGIBILITY_TEXTS:
-        for line in plain_criteria(parse_criteria(path.read_text("utf-8"))):
-            assert keeps_numbers(line.original, line.plain), (path.name, line.original, line.plain)
-            frame = "You may be able to join if" if line.kind == "inclusion" else "You cannot join if"
-            assert line.plain.startswith(frame), (path.name, line.plain)
-            assert "You may be able to join" not in line.plain or line.kind == "inclusion"
-
-
-def test_the_rewrite_is_deterministic():
-    text = SEED_RECORD.read_text("utf-8")
-    criteria = parse_criteria(json.loads(text)["protocolSection"]["eligibilityModule"]["eligibilityCriteria"])
-    assert plain_criteria(criteria) == plain_criteria(criteria)
-
-
-def test_plain_lines_read_at_a_lower_grade_than_the_originals():
-    report = readability_report(DATA / "eligibility")
-    assert report.files == report.files_parsed == len(ELIGIBILITY_TEXTS)
-    assert report.numbers_kept == report.criteria
-    assert report.rewritten == report.criteria
-    grade = sorted(report.grades_plain)[len(report.grades_plain) // 2]
-    original = sorted(report.grades_original)[len(report.grades_original) // 2]
-    assert grade <= original - 3, (grade, original)
-
-
-def test_reading_grade_does_not_end_sentences_at_decimal_points():
-    assert reading_grade(["Your level is at least 1.5 mg/dL and at most 2.5 mg/dL."]) == reading_grade(
-        ["Your level is at least 15 mg/dL and at most 25 mg/dL."]
-    )
-
-
-@settings(max_examples=150, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("abcXYZ 0123456789.,;:()-≥≤<>~×%/\n")), max_size=200))
-def test_any_text_gives_lines_that_keep_every_number(text):
-    for line in plain_criteria(parse_criteria(text)):
-        assert keeps_numbers(line.original, line.plain)
-        assert line.plain.startswith(("You may be able to join if", "You cannot join if"))
-
-
-def test_the_seed_criteria_match_the_reviewed_golden_lines():
-    record = json.loads(SEED_RECORD.read_text("utf-8"))
-    criteria = parse_criteria(record["protocolSection"]["eligibilityModule"]["eligibilityCriteria"])
-    lines = [{"kind": c.kind, "original": c.original, "plain": c.plain} for c in plain_criteria(criteria)]
-    if os.environ.get("UPDATE_GOLDEN"):
-        GOLDEN.write_text(json.dumps(lines, ensure_ascii=False, indent=2) + "\n", "utf-8")
-    assert lines == json.loads(GOLDEN.read_text("utf-8")), "run UPDATE_GOLDEN=1 and review the diff"
-
-
-def test_plain_command_prints_a_json_array_of_kind_original_and_plain(tmp_path):
-    source = tmp_path / "criteria.txt"
-    source.write_text("Inclusion Criteria:\n* Age ≥ 18 years\nExclusion Criteria:\n* Pregnancy\n", "utf-8")
-    result = CliRunner().invoke(main, ["plain", str(source), "--json"])
-    assert result.exit_code == 0, result.output
-    rows = json.loads(result.output)
-    assert [r["kind"] for r in rows] == ["inclusion", "exclusion"]
-    assert rows[0]["original"] == "Age ≥ 18 years"
-    assert rows[0]["plain"] == "You may be able to join if you are at least 18 years old."
-    assert rows[1]["plain"].startswith("You cannot join if you are pregnant")
-
-
-def test_readability_command_reports_the_measures(tmp_path):
-    result = CliRunner().invoke(main, ["readability", str(DATA / "eligibility")])
-    assert result.exit_code == 0, result.output
-    for label in ("criteria found:", "given a plain line:", "Flesch-Kincaid", "SMOG",
-                  "abbreviations unexplained:", "numbers kept:"):  # fmt: skip
-        assert label in result.output
-    assert re.search(r"numbers kept:\s+(\d+) of \1 criteria \(all kept\)", result.output)

@@ -52,7 +52,10 @@ def read_texts(folders: list[Path]) -> dict[str, str]:
     """Eligibility text per file: .txt as written, .json records' eligibilityCriteria."""
     texts: dict[str, str] = {}
     for folder in folders:
-        paths = [folder] if folder.is_file() else sorted(folder.glob("*.txt")) + sorted(folder.glob("*.json"))
+        if folder.is_file():
+            paths = [folder]
+        else:
+            paths = sorted(folder.glob("*.txt")) + sorted(folder.glob("*.json"))
         for path in paths:
             if path.suffix == ".json":
                 data = json.loads(path.read_text("utf-8"))
@@ -120,10 +123,12 @@ def report(result: dict, texts: int, top: int) -> str:
         f"distinct abbreviation-like tokens:    {len(result['occurrences'])}",
         f"occurrences:                          {total}",
         f"covered by the glossary:              {total - missed} ({share(total - missed, total)})",
-        f"covered with the texts' own definitions: {total - after_inline} ({share(total - after_inline, total)})",
+        f"covered with the texts' own definitions: {total - after_inline} "
+        f"({share(total - after_inline, total)})",
         f"tokens in 2+ texts:                   {len(frequent)}, uncovered {len(frequent_missed)}"
         + (f" ({', '.join(sorted(frequent_missed))})" if frequent_missed else ""),
-        f"product/model codes skipped:          {len(result['codes'])} distinct, {sum(result['codes'].values())} occurrences",
+        f"product/model codes skipped:          {len(result['codes'])} distinct, "
+        f"{sum(result['codes'].values())} occurrences",
         f"top {top} uncovered (occurrences, texts):",
     ]
     for token, count in result["uncovered"].most_common(top):

@@ -15,7 +15,7 @@ from sheets.plain.glossary import Entry, Glossary
 
 CATEGORIES = ("lab", "performance", "staging", "imaging", "infection", "cardiac", "pregnancy",
               "research", "treatment", "condition", "body", "unit", "other")  # fmt: skip
-SOURCES = {"NCI", "MedlinePlus", "CDC", "FDA", "NIH"}
+SOURCES = {"NCI", "MedlinePlus", "CDC", "FDA", "NIH", "name"}  # "name": places, institutions, brands
 KEYS = {"term", "expansion", "plain", "category", "context", "source"}
 ENGINE_BLOCK = "# added by rewrite engine"
 TEXT = (files("sheets") / "data" / "glossary.toml").read_text("utf-8")

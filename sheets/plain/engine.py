@@ -57,6 +57,7 @@ class Explainer:
 
     glossary: Glossary
     defined: Mapping[str, str]
+    document: str = ""  # the whole eligibility text, for senses one criterion cannot settle
     explained: set[str] = field(default_factory=set)
     unexplained: list[str] = field(default_factory=list)
     abbreviation_count: int = 0
@@ -90,7 +91,7 @@ class Explainer:
                 notes.append((term, meaning))
         for match in self.glossary.word_pattern.finditer(sentence):
             key = match.group(0).lower()
-            entry = self.glossary.lookup(key, context)
+            entry = self.glossary.lookup(key, context, self.document)
             if entry is None or key in self.explained:
                 continue
             self.explained.add(key)
@@ -100,9 +101,9 @@ class Explainer:
     def _meaning(self, token: str, context: str) -> tuple[str, str]:
         """(the term to explain, its meaning): the trial's own definition first, then the glossary."""
         if token in self.defined:
-            entry = self.glossary.lookup(token, context)
+            entry = self.glossary.lookup(token, context, self.document)
             return token, entry.plain if entry is not None else self.defined[token]
-        entry = self.glossary.lookup(token, context)
+        entry = self.glossary.lookup(token, context, self.document)
         if entry is not None:
             return (entry.term if entry.term.lower() != token.lower() else token), entry.plain
         return token, ""
@@ -123,7 +124,8 @@ def rewrite_all(
 ) -> tuple[tuple[PlainCriterion, ...], Explainer, list[str]]:
     """Like `plain_criteria`, also returning the explainer and each line's rule family."""
     originals = [c.full_text for c in criteria]
-    explainer = Explainer(glossary(), {**inline_definitions("\n".join(originals)), **(defined or {})})
+    document = "\n".join(originals)
+    explainer = Explainer(glossary(), {**inline_definitions(document), **(defined or {})}, document)
     families: list[str] = []
     lines = tuple(_rewrite(c, explainer, families) for c in criteria)
     return lines, explainer, families

@@ -41,8 +41,12 @@ class Glossary:
             r"(?<![\w-])(" + "|".join(re.escape(w) for w in words) + r")(?![\w-])", re.I
         ) if words else re.compile(r"(?!x)x")
 
-    def lookup(self, term: str, context: str = "") -> Entry | None:
-        """The sense of ``term`` its context calls for; "HIV-infected" and "RECIST1" find their base."""
+    def lookup(self, term: str, context: str = "", wider: str = "") -> Entry | None:
+        """The sense of ``term`` its context calls for; "HIV-infected" and "RECIST1" find their base.
+
+        ``context`` is the criterion; when no sense matches it, ``wider`` (the whole
+        eligibility text) gets a say before the default sense is taken.
+        """
         senses = None
         for candidate in _candidates(term):
             senses = self._by_term.get(candidate) or self._by_term.get(candidate.lower())
@@ -50,10 +54,11 @@ class Glossary:
                 break
         if not senses:
             return None
-        lowered = context.lower()
-        for sense in senses:
-            if sense.context and any(p.search(lowered) for p in sense.context):
-                return sense
+        for text in (context, wider):
+            lowered = text.lower()
+            for sense in senses:
+                if lowered and sense.context and any(p.search(lowered) for p in sense.context):
+                    return sense
         return next((s for s in senses if not s.context), senses[0])
 
 

@@ -111,8 +111,7 @@ def _karnofsky(m: re.Match[str], text: str) -> Built:
     value = int(m["value"])
     meaning = next(text_ for floor, text_ in KARNOFSKY_MEANINGS if value >= floor)
     clause = f"your Karnofsky score is {m['cmp'] or ''} {value}".replace("  ", " ")
-    return clause, ["The Karnofsky score (0 to 100) shows how well you manage daily life.",
-                    f"{upper_first(meaning)}."] + _with_rest("", text, m)[1]
+    return clause, [f"{upper_first(meaning)}.", *_with_rest("", text, m)[1]]
 
 
 def _diagnosis(m: re.Match[str], text: str) -> Built:

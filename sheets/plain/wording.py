@@ -83,6 +83,7 @@ _SUBJECT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^(?:known|documented|confirmed|suspected)\s+", "you have known "),
         (r"^(?:current|active|ongoing)\s+(?:use of|using|taking)\s+", "you now use "),
         (r"^current(?:ly)?\s+(?:smokers?|smoking)\b", "you smoke now"),
+        (r"^(?:active\s+|cigarette\s+|tobacco\s+)?smokers?$", "you smoke"),
         (r"^(?:current|ongoing)\s+", "you now have "),
         (r"^(?:use of|using|taking(?! part\b)|intake of|on)\s+", "you use "),
         (r"^(?:prior|previous|past)\s+(?:participation|enrolment|enrollment)\s+in\s+", "you have taken part in "),
@@ -141,11 +142,34 @@ def as_clause(text: str) -> str:
         measured = _MEASURE.match(text)
         if measured and measured["cmp"] not in ("from", "of") and not _SUBJECT_WORD.match(text):
             text = "your " + _lower_first(with_verb(text))
+        elif _names_a_condition(text):
+            text = "you have " + _lower_first(text)  # "Uncontrolled diabetes" -> "you have ..."
         else:
             text = "this applies to you: " + _lower_first(text)
     for pattern, replacement in _PRONOUNS:
         text = pattern.sub(replacement, text)
     return text
+
+
+_CONDITION_HEAD = re.compile(
+    r"(?i)(?:disease|diseases|disorder|disorders|infection|infections|cancer|cancers|tumou?rs?|"
+    r"failure|syndrome|injury|injuries|pain|allerg(?:y|ies)|conditions?|illness(?:es)?|diabetes|"
+    r"hypertension|asthma|arthritis|fractures?|bleeding|an(?:a)?emia|insufficiency|dysfunction|"
+    r"deficiency|impairment|abnormalit(?:y|ies)|malignanc(?:y|ies)|metastas[ei]s|ulcers?|"
+    r"thrombosis|embolism|stroke|seizures?|epilepsy|dementia|depression|obesity|hepatitis|"
+    r"cirrhosis|lymphoma|leukemia|carcinoma|neuropathy|psychosis|schizophrenia|addiction)$"
+)
+_CHUNK_END = re.compile(
+    r"(?i)\s+(?:with|in|of|that|who|which|for|on|at|during|within|requiring|needing|causing|"
+    r"including|such|defined|as|by|from|or|and|,|\()\b|[,;(:]"
+)
+
+
+def _names_a_condition(text: str) -> bool:
+    """Whether a bare noun phrase names an illness ("Severe heart disease requiring treatment")."""
+    chunk = _CHUNK_END.split(text, maxsplit=1)[0].strip()
+    words = chunk.split()
+    return 0 < len(words) <= 6 and bool(_CONDITION_HEAD.search(words[-1]))
 
 
 def clause(text: str) -> str:

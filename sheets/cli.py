@@ -55,8 +55,18 @@ def main(ctx: click.Context, debug: bool) -> None:
     ctx.meta["sheets.debug"] = debug
 
 
+def source_options(command):
+    """--api-url, --offline and --refresh, for commands that may fetch records."""
+    command = click.option("--refresh", is_flag=True, help="Fetch again even if the record is cached.")(command)
+    command = click.option("--offline", is_flag=True, help="Use only cached records; never use the network.")(command)
+    return click.option(
+        "--api-url", envvar="SHEETS_API_URL", metavar="URL",
+        help="ClinicalTrials.gov API v2 address (or a mirror). Default: https://clinicaltrials.gov/api/v2",
+    )(command)  # fmt: skip
+
+
 @main.command()
-@click.argument("record", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("record")
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
     help="Where to write the PDF. Default: NCT<number>.pdf in the current folder.",
@@ -75,14 +85,17 @@ def main(ctx: click.Context, debug: bool) -> None:
     "--questions", "questions_file", type=click.Path(path_type=Path, dir_okay=False),
     help="A TOML file of extra questions: [doctor] questions = [...], [coordinator] questions = [...].",
 )  # fmt: skip
+@source_options
 @click.pass_context
 def make(
-    ctx: click.Context, record: Path, output: Path | None, paper: str, link_template: str,
+    ctx: click.Context, record: str, output: Path | None, paper: str, link_template: str,
     near: str | None, secondary_outcomes: bool, questions_file: Path | None,
+    api_url: str | None, offline: bool, refresh: bool,
 ) -> None:  # fmt: skip
-    """Make the question sheet for one RECORD (a ClinicalTrials.gov study JSON file)."""
-    from . import load_trial, write_sheet
+    """Make the question sheet for RECORD: a study file (JSON or XML) or an NCT number."""
+    from . import write_sheet
     from .options import questions_from_file
+    from .sources import resolve_trial
 
     ctx.meta["sheets.record"] = str(record)
     doctor, coordinator = questions_from_file(questions_file) if questions_file else ((), ())
@@ -90,10 +103,25 @@ def make(
         paper=paper, link_template=link_template, near=near, secondary_outcomes=secondary_outcomes,
         extra_doctor_questions=doctor, extra_coordinator_questions=coordinator,
     )  # fmt: skip
-    trial = load_trial(record)
+    trial = resolve_trial(record, api_url=api_url, offline=offline, refresh=refresh)
     ctx.meta["sheets.record"] = trial.source
     written = write_sheet(trial, output or Path(f"{trial.nct_id}.pdf"), options)
     click.echo(f"Wrote {written}")
+
+
+@main.command()
+@click.argument("nct_ids", nargs=-1, required=True)
+@click.option(
+    "-o", "--output-dir", type=click.Path(path_type=Path, file_okay=False), default=Path("."),
+    show_default=True, help="Folder to save the records in.",
+)  # fmt: skip
+@source_options
+def fetch(nct_ids: tuple[str, ...], output_dir: Path, api_url: str | None, offline: bool, refresh: bool) -> None:
+    """Save the records of NCT_IDS as JSON files for later offline use."""
+    from .sources import fetch_records
+
+    for path in fetch_records(nct_ids, output_dir, api_url=api_url, offline=offline, refresh=refresh):
+        click.echo(f"Saved {path}")
 
 
 @main.command()

@@ -16,7 +16,6 @@ import argparse
 import json
 import re
 import sys
-import tomllib
 from collections import Counter
 from pathlib import Path
 
@@ -24,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sheets.plain.engine import abbreviations_in  # noqa: E402
-from sheets.plain.glossary import Entry, Glossary, inline_definitions  # noqa: E402
+from sheets.plain.glossary import Glossary, inline_definitions, parse_glossary  # noqa: E402
 
 DEFAULT_FOLDER = Path("/work/shared/eligibility")
 GLOSSARY = ROOT / "sheets" / "data" / "glossary.toml"
@@ -32,20 +31,7 @@ GLOSSARY = ROOT / "sheets" / "data" / "glossary.toml"
 
 def load_glossary(path: Path = GLOSSARY) -> Glossary:
     """The glossary from a file (so a working copy can be measured before it ships)."""
-    raw = tomllib.loads(path.read_text("utf-8"))["entry"]
-    return Glossary(
-        [
-            Entry(
-                term=e["term"],
-                expansion=e.get("expansion", ""),
-                plain=e["plain"],
-                category=e.get("category", "other"),
-                context=tuple(re.compile(p) for p in e.get("context", [])),
-                source=e.get("source", ""),
-            )
-            for e in raw
-        ]
-    )
+    return parse_glossary(path.read_text("utf-8"))
 
 
 def read_texts(folders: list[Path]) -> dict[str, str]:

@@ -75,10 +75,9 @@ def _candidates(term: str) -> list[str]:
     return candidates
 
 
-@cache
-def glossary() -> Glossary:
-    resource = files("sheets") / "data" / "glossary.toml"
-    data = tomllib.loads(resource.read_text("utf-8"))
+def parse_glossary(text: str) -> Glossary:
+    """A glossary from TOML text in the ``data/glossary.toml`` schema."""
+    data = tomllib.loads(text)
     return Glossary(
         [
             Entry(
@@ -92,6 +91,11 @@ def glossary() -> Glossary:
             for raw in data.get("entry", [])
         ]
     )
+
+
+@cache
+def glossary() -> Glossary:
+    return parse_glossary((files("sheets") / "data" / "glossary.toml").read_text("utf-8"))
 
 
 _INLINE = re.compile(

@@ -16,7 +16,13 @@ from .plain import inline_definitions, plain_criteria, reading_grade, sheet_glos
 from .options import SheetOptions
 from .outcomes import plain_outcome
 from .qr import qr_svg
-from .questions import coordinator_questions, doctor_questions, merge_questions, status_warning
+from .questions import (
+    coordinator_questions,
+    doctor_questions,
+    merge_questions,
+    nearest_site,
+    status_warning,
+)
 
 SITES_SHOWN = 5
 COUNTRIES_SHOWN = 6
@@ -135,7 +141,7 @@ def build_sheet(trial: Trial, options: SheetOptions | None = None) -> Sheet:
         contacts=contacts,
         contacts_are_officials=are_officials,
         site_count=len(trial.sites),
-        sites=tuple(_site_line(s) for s in _sites_first_recruiting(trial.sites)[:SITES_SHOWN]),
+        sites=tuple(_site_line(s) for s in _sites_to_show(trial.sites, options.near)),
         countries=_countries(trial.sites),
         link=link,
         qr=qr_svg(link, size_mm=QR_SIZE_MM, title=f"QR code linking to {link}"),
@@ -249,8 +255,13 @@ def _contacts(trial: Trial) -> tuple[tuple[Contact, ...], bool]:
     return tuple(c for c in trial.officials if c.name), True
 
 
-def _sites_first_recruiting(sites: tuple[Site, ...]) -> list[Site]:
-    return sorted(sites, key=lambda s: s.status != "RECRUITING")
+def _sites_to_show(sites: tuple[Site, ...], near: str | None) -> list[Site]:
+    """The nearest site first when the user said where they are, then recruiting ones."""
+    ordered = sorted(sites, key=lambda s: s.status != "RECRUITING")
+    nearest = nearest_site(sites, near) if near else None
+    if nearest is not None:
+        ordered = [nearest, *(s for s in ordered if s is not nearest)]
+    return ordered[:SITES_SHOWN]
 
 
 def _site_line(site: Site) -> SiteLine:

@@ -177,14 +177,14 @@ def _where_question(trial: Trial, text: dict[str, Any], near: str | None) -> str
         return text["where_one"].format(site=", ".join(p for p in (site.facility, site.city, site.country) if p))
     countries = {s.country for s in sites if s.country}
     where = f"{len(sites):,} sites" + (f" in {next(iter(countries))}" if len(countries) == 1 else "")
-    nearest = _nearest(sites, near) if near else None
+    nearest = nearest_site(sites, near) if near else None
     if nearest:
         name = ", ".join(p for p in (nearest.facility, nearest.city) if p)
         return text["where_near"].format(sites=where, near=near.strip(), nearest=name)
     return text["where_many"].format(sites=where)
 
 
-def _nearest(sites: tuple[Site, ...], near: str) -> Site | None:
+def nearest_site(sites: tuple[Site, ...], near: str) -> Site | None:
     """The site whose ZIP or postcode shares the most leading characters, else one in the country."""
     wanted = near.strip().lower()
     best, best_score = None, 0

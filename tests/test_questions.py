@@ -193,3 +193,10 @@ def test_secondary_outcomes_appear_only_when_asked_for():
     with_secondary = text_of(render_pdf(trial, SheetOptions(generated_on=FIXED_DAY, secondary_outcomes=True)))
     assert "Also measured:" not in without and "Also measured:" in with_secondary
     assert "Area under the curve, 0 to last" in with_secondary
+
+
+def test_the_nearest_site_is_listed_first_on_the_sheet():
+    trial = load_trial(DATA / "records" / "NCT06356129.json")
+    sheet = build_sheet(trial, SheetOptions(near="10021", generated_on=FIXED_DAY))
+    assert sheet.sites[0].place.startswith("New York")
+    assert not build_sheet(trial, SheetOptions(generated_on=FIXED_DAY)).sites[0].place.startswith("New York")

@@ -137,3 +137,64 @@ def test_inline_definitions_are_found_and_used():
     }
     (line,) = plain_criteria([Criterion("inclusion", "ZQX level ≥ 5")], defined={"ZQX": "zinc quota"})
     assert "ZQX means zinc quota" in line.plain
+
+
+@pytest.mark.parametrize(
+    ("kind", "criterion", "must_say", "must_not_say"),
+    [
+        ("exclusion", "Patients suffering from ST-segment elevation myocardial infarction (STEMI)",
+         ["You cannot join if you have ST-segment elevation heart attack"], ["this applies to you"]),
+        ("exclusion", "Patient unable to quantify pain level", ["You cannot join if you cannot quantify pain level."], []),
+        ("inclusion", "Participants without a history of gastrointestinal disorders (control group)",
+         ["You may be able to join if you have not had"], ["do not have had", "this applies to you"]),
+        ("exclusion", "The presence of uncontrolled systemic disease.",
+         ["You cannot join if you have uncontrolled systemic disease."], ["presence"]),
+        ("exclusion", "Used opioids in the past 6 months", ["You cannot join if you have used opioids in the past 6 months."], []),
+        ("inclusion", "With segmental vitiligo.", ["You may be able to join if you have segmental vitiligo."], []),
+        ("exclusion", "acute sepsis", ["You cannot join if you have acute sepsis."], ["this applies to you"]),
+        ("exclusion", "Foreign traveller but no symptoms", ["this applies to you"], ["you have foreign"]),
+        ("exclusion", "Chronic diarrhea", ["You cannot join if you have chronic diarrhea."], []),
+        ("exclusion", "Currently have nausea", ["You cannot join if you now have nausea."], ["have now have"]),
+        ("exclusion", "Currently taking a prostaglandin analogue",
+         ["You cannot join if you are now taking a prostaglandin analogue."], []),
+        ("exclusion", "Regular use of nutritional supplements",
+         ["You cannot join if you regularly use nutritional supplements."], []),
+    ],
+)  # fmt: skip
+def test_common_noun_phrase_shapes_read_as_you_have(kind, criterion, must_say, must_not_say):
+    text = plain(criterion, kind)
+    for phrase in must_say:
+        assert phrase in text, f"{phrase!r} not in {text!r}"
+    for phrase in must_not_say:
+        assert phrase not in text, f"{phrase!r} should not be in {text!r}"
+
+
+@pytest.mark.parametrize(
+    ("criterion", "must_say"),
+    [
+        ("Suspected pulmonary air leak", "You cannot join if you may have lung air leak."),
+        ("Suspected or confirmed brain death;", "You cannot join if you have or may have brain death"),
+    ],
+)
+def test_a_suspected_illness_is_not_called_known(criterion, must_say):
+    text = plain(criterion, "exclusion")
+    assert must_say in text and "known" not in text
+
+
+def test_a_long_sentence_ends_with_its_time_window_as_a_sentence_of_its_own():
+    text = plain("History of any previous aesthetic procedure on the face within the past 6 months.", "exclusion")
+    assert text == (
+        "You cannot join if you have had any past aesthetic procedure on the face. "
+        "This counts if it was within the past 6 months."
+    )
+    # Short sentences, lists and present states keep their window where it was.
+    assert plain("Patients with myocardial infarction within the past 3 months.", "exclusion").endswith(
+        "within the past 3 months."
+    )
+    text = plain("Participation in any clinical trial within 24 weeks prior to initiation of treatment", "exclusion")
+    assert "This counts" not in text
+
+
+def test_a_for_example_aside_starts_its_own_sentence_with_its_examples():
+    text = plain("Other non-pseudoachondroplasia related health conditions, e.g. cancers.", "exclusion")
+    assert text.endswith(". For example, cancers.") and "for example. Cancers" not in text

@@ -42,8 +42,10 @@ _THEY = r"(?:they|he or she|he/she|she or he|s/he|the (?:patient|subject|partici
 _WHO = (
     r"(?:(?:male or female|female or male|men or women|women or men|adult|healthy|all)\s+)?"
     r"(?:patients?|subjects?|participants?|individuals?|persons?|people|volunteers?|adults?|"
-    r"children|women|men|females?|males?|person)"
+    r"children|women|men|females?|males?|person|those)"
 )
+# Subjects that say nothing about who may join ("Patients without ..."), unlike "women" or "children".
+_ANYONE = r"(?:patients?|subjects?|participants?|individuals?|persons?|people|person|those)"
 _SUBJECT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.I), replacement)
     for pattern, replacement in (
@@ -57,6 +59,15 @@ _SUBJECT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (rf"^{_WHO}\s+(?:who\s+)?(?:have|has)\s+", "you have "),
         (rf"^{_WHO}\s+(?:with|having)\s+(?:a\s+)?(?:known\s+)?history of\s+", "you have had "),
         (rf"^{_WHO}\s+(?:with|having)\s+", "you have "),
+        (rf"^{_ANYONE}\s+(?:suffering from|affected by|living with)\s+", "you have "),
+        (rf"^{_ANYONE}\s+without\s+(?:a\s+)?(?:known\s+)?(?:history of|previous|prior)\s+", "you have not had "),
+        (rf"^{_ANYONE}\s+without\s+", "you do not have "),
+        (rf"^{_ANYONE}\s+(?:who\s+(?:are|is)\s+)?(?:unable|not able)\s+to\s+", "you cannot "),
+        (rf"^{_ANYONE}\s+(?:cannot|can not)\s+", "you cannot "),
+        (rf"^{_ANYONE}\s+(?=(?:able|willing|unwilling|not willing|capable|likely|unlikely|currently|older|younger|over|under)\b)", "you are "),
+        (rf"^{_ANYONE}\s+(?:needing|requiring|who need|who require)\s+", "you need "),
+        (rf"^{_ANYONE}\s+(?:taking part|participating)\s+in\s+", "you are taking part in "),
+        (rf"^{_ANYONE}\s+(?:undergoing|receiving|getting)\s+", "you are getting "),
         (rf"^{_WHO}\s+(?:must|should|will|shall|need to|to)\s+(?:not\s+)?be\s+", "you are "),
         (rf"^{_WHO}\s+(?:must|should|will|shall|need to|to)\s+have\s+", "you have "),
         (rf"^{_WHO}\s+(?:must|should|will|shall|need to)\s+", "you "),
@@ -64,7 +75,14 @@ _SUBJECT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (rf"^{_WHO}\s+(?:aged?|age)\s+", "you are aged "),
         (rf"^{_WHO}\s+(?=[a-z]+ed\b)", "you were "),
         (r"^(?:a\s+)?(?:known\s+|documented\s+|previous\s+|prior\s+|past\s+)?history of\s+", "you have had "),
-        (r"^(?:has|have)\s+(?:a\s+)?history of\s+", "you have had "),
+        (r"^(?:has|have|having)\s+(?:a\s+)?history of\s+", "you have had "),
+        (r"^having\s+(?:the\s+)?ability\s+to\s+", "you can "),
+        (r"^having\s+", "you have "),
+        (r"^being\s+", "you are "),
+        (r"^(?:the\s+)?presence\s+or\s+(?:a\s+)?history\s+of\s+", "you have or have had "),
+        (r"^(?:the\s+)?presence\s+of\s+", "you have "),
+        (r"^(?:a\s+)?lack\s+of\s+(?:the\s+)?(?:patient|subject|participant)'?s'?\s+consent\b", "you do not give your consent"),
+        (r"^(?:a\s+)?lack\s+of\s+(?!(?:the\s+)?ability\b|(?:the\s+)?\w+'s?\b|\w+ing\b|compliance\b|adherence\b)", "you do not have "),
         (r"^(?:has|have)\s+(?:had\s+)?", "you have "),
         (r"^(?:is|are)\s+", "you are "),
         (r"^(?:must|should)\s+be\s+", "you are "),
@@ -80,7 +98,9 @@ _SUBJECT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^(?=(?:able|willing|unwilling|capable|ready|likely|unlikely|expected)\b)", "you are "),
         (r"^(?:currently\s+)?(?=(?:pregnant|breastfeeding|breast-feeding|planning)\b)", "you are "),
         (r"^(?:diagnosis of|diagnosed with|found to have|a diagnosis of|confirmed diagnosis of)\s+", "a doctor has found that you have "),
-        (r"^(?:known|documented|confirmed|suspected)\s+", "you have known "),
+        (r"^(?:suspected or (?:known|confirmed|documented)|(?:known|confirmed|documented) or suspected)\s+", "you have or may have "),
+        (r"^suspected\s+", "you may have "),
+        (r"^(?:known|documented|confirmed)\s+", "you have known "),
         (r"^(?:current|active|ongoing)\s+(?:use of|using|taking)\s+", "you now use "),
         (r"^current(?:ly)?\s+(?:smokers?|smoking)\b", "you smoke now"),
         (r"^(?:active\s+|cigarette\s+|tobacco\s+)?smokers?$", "you smoke"),
@@ -92,6 +112,14 @@ _SUBJECT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^(?:treatment|therapy)\s+with\s+", "you have had treatment with "),
         (r"^(?:participation|participating|enrolled|enrollment|enrolment)\s+in\s+", "you are taking part in "),
         (r"^(?=(?:any|other|another|active|severe|significant|serious|uncontrolled|major|concurrent|concomitant)\b)", "you have "),
+        (r"^(?=(?:had|used|taken|received|undergone)\s+\w)", "you have "),
+        (r"^currently\s+(?=(?:taking|using|receiving|being|enrolled|participating|seeking|undergoing|living|smoking|on)\b)", "you are now "),
+        (r"^currently\s+(?=(?:have|has|use|uses|take|takes|smoke|smokes|live|lives)\b)", "you now "),
+        (r"^regular\s+use\s+of\s+", "you regularly use "),
+        (r"^not\s+agreeing\s+to\s+", "you do not agree to "),
+        (r"^(?:a\s+)?refusal\s+to\s+", "you refuse to "),
+        (r"^with\s+(?:a\s+)?(?:known\s+)?history of\s+", "you have had "),
+        (r"^with\s+", "you have "),
         (r"^not\s+", "you are not "),
         (r"^no\s+", "you have no "),
     )
@@ -157,18 +185,29 @@ _CONDITION_HEAD = re.compile(
     r"hypertension|asthma|arthritis|fractures?|bleeding|an(?:a)?emia|insufficiency|dysfunction|"
     r"deficiency|impairment|abnormalit(?:y|ies)|malignanc(?:y|ies)|metastas[ei]s|ulcers?|"
     r"thrombosis|embolism|stroke|seizures?|epilepsy|dementia|depression|obesity|hepatitis|"
-    r"cirrhosis|lymphoma|leukemia|carcinoma|neuropathy|psychosis|schizophrenia|addiction)$"
+    r"cirrhosis|lymphoma|leukemia|carcinoma|neuropathy|psychosis|schizophrenia|addiction|"
+    r"regurgitation|stenosis|fibrillation|arrhythmias?|hernias?|edema|oedema|lesions?|symptoms|fever|"
+    r"palsy|migraines?|headaches?|apnea|apnoea|incontinence|trauma|wounds?|fistulas?|aneurysms?|"
+    r"hemorrhage|haemorrhage|infarction|ischemia|ischaemia|pneumonia|sepsis|psoriasis|eczema|"
+    r"glaucoma|cataracts?|hypotension|alcoholism|autism|endometriosis|osteoporosis|osteoarthritis|"
+    r"diarrh(?:o)?ea|constipation|nausea|vomiting|insomnia|fatigue|cough|"
+    r"[a-z]+itis|[a-z]+pathy|[a-z]+(?:a)?emia)$"
 )
 _CHUNK_END = re.compile(
     r"(?i)\s+(?:with|in|of|that|who|which|for|on|at|during|within|requiring|needing|causing|"
-    r"including|such|defined|as|by|from|or|and|,|\()\b|[,;(:]"
+    r"including|such|defined|as|by|from|or|and|but|,|\()\b|[,;(:]"
 )
+_NOT_A_NOUN_START = re.compile(r"(?i)(?:with|without|in|for|of|at|on|to|from|by|if|when|after|before|during|verified)\b")
 
 
 def _names_a_condition(text: str) -> bool:
     """Whether a bare noun phrase names an illness ("Severe heart disease requiring treatment")."""
+    if _SUBJECT_WORD.match(text) or _NOT_A_NOUN_START.match(text):
+        return False  # "Patients presenting ...", "With sepsis": not a bare illness
     chunk = _CHUNK_END.split(text, maxsplit=1)[0].strip()
     words = chunk.split()
+    if re.search(r"(?i)\b(?:have|has|had|is|are|was|were)\b", chunk):
+        return False  # "Currently have nausea" already has its verb
     return 0 < len(words) <= 6 and bool(_CONDITION_HEAD.search(words[-1]))
 
 
@@ -231,7 +270,7 @@ _RESTATE = (
      r". This is \1 \2 "),
     (re.compile(r",?\s+(?:meaning|that is,)\s+(?=\w)"), ". This means "),
 )
-_BREAK = re.compile(r",\s+(?=(?:and|or|but|with|without|including|such as|unless|except|if|which|who|where|when)\b)")
+_BREAK = re.compile(r",\s+(?=(?:and|or|but|with|without|including|such as|for example|that is(?=,)|unless|except|if|which|who|where|when)\b)")
 
 
 _OR_LIST = re.compile(
@@ -262,6 +301,37 @@ def split_or_list(sentence: str) -> list[str] | None:
     return [f"{match['lead']} any of these:", *(f"{upper_first(i)}." for i in items)]
 
 
+# A time window that closes a long sentence and only looks back: "... within 6 months before
+# screening", "... in the last 3 months". Windows that may look forward ("within 6 months of
+# the study") are left where they are, since "it was" would not fit them.
+_PAST_WINDOW = re.compile(
+    r"(?i),?\s+(?P<window>(?:(?:in|within|during|over)\s+(?:the\s+)?(?:last|past|previous|preceding)\s+"
+    r"\d+(?:\.\d+)?\s+(?:days?|weeks?|months?|years?)"
+    r"|within\s+(?:the\s+)?\d+(?:\.\d+)?\s+(?:days?|weeks?|months?|years?)\s+(?:before|prior to)\s+"
+    r"(?:(?!for\b|with\b|in\b|or\b|and\b)[^\s,;:()]+\s*){1,6}?))"
+    r"\.?$"
+)
+WINDOW_MIN_WORDS = 6  # words left before the window
+WINDOW_SPLIT_WORDS = 18  # "You cannot join if you have had a heart attack in the last 3 months" stays whole
+
+
+def split_window(sentence: str) -> list[str] | None:
+    """ "You cannot join if you have had any past aesthetic procedure on the face within the past
+    6 months" -> "... on the face." + "This counts if it was within the past 6 months."
+    """
+    match = _PAST_WINDOW.search(sentence)
+    if not match:
+        return None
+    main = sentence[: match.start()].rstrip(" ,")
+    if len(main.split()) < WINDOW_MIN_WORDS or re.search(r"(?i)\b(?:no|not|never|without|plan|will|intend)\b", main):
+        return None  # "no surgery in the last 6 months": the window belongs to the "no"
+    if re.search(r"(?i)\byou are\b|\b(?:is|are) taking\b", main):
+        return None  # "you are taking part in a study within 24 weeks": "it was" would not fit
+    if re.search(r"(?i),|\b(?:or|and)\b", main):
+        return None  # "heart failure or a heart attack in the last 6 months": which one it bounds is unclear
+    return [main, f"This counts if it was {match['window'][:1].lower()}{match['window'][1:]}"]
+
+
 def split_long(sentence: str) -> list[str]:
     """Cut a sentence longer than MAX_WORDS where a new sentence can start; lists become lines."""
     listed = split_or_list(sentence)
@@ -269,6 +339,9 @@ def split_long(sentence: str) -> list[str]:
         return listed
     if len(sentence.split()) <= MAX_WORDS:
         return [sentence]
+    windowed = split_window(sentence) if len(sentence.split()) > WINDOW_SPLIT_WORDS else None
+    if windowed:
+        return [*split_long(windowed[0]), windowed[1]]
     for pattern, replacement in _RESTATE:
         restated = pattern.sub(replacement, sentence, count=1)
         if restated != sentence and len(restated.split(". ", 1)[0].split()) >= 5:

@@ -1,36 +1,67 @@
 """The ClinicalTrials.gov API v2 client: one study by NCT number, and paged searches.
 
-Owns the network: timeouts, bounded retries with backoff on 429 and 5xx (``Retry-After``
-honoured, capped), no redirects to another host, and one-line errors for a missing study,
-a network that is down, or an answer that is not a study. It does not cache (cache.py) and
-does not map records (record.py).
+Owns the network and nothing else: it does not cache (cache.py), does not map records onto
+`Trial` (record.py) and does not decide between a file and a number (sources.py).
+
+The rules it keeps:
+
+- Timeouts: ``timeout`` bounds each connect and each read; ``deadline`` bounds a whole
+  answer, so a server that drips bytes cannot hold a command forever.
+- Retries: 429 and 5xx answers, timeouts and dropped connections are tried again, at most
+  ``retries`` more times, after ``backoff * 2**n`` seconds or the server's ``Retry-After``
+  (seconds or an HTTP date), never longer than ``max_delay``. A connection that cannot be
+  made at all (network down, no such host) fails at once: retrying would only make the
+  user wait for the same answer.
+- Redirects: followed only on the same host (same scheme and port, or an upgrade from
+  http to https), at most ``MAX_REDIRECTS``; a redirect to another host is refused, so a
+  mirror cannot send the client somewhere the user did not choose.
+- Answers: at most ``max_bytes``; a body that is not JSON, or not the study asked for, is
+  refused with one line that names the record.
 """
 
 from __future__ import annotations
 
+import email.utils
+import math
 import os
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
 from . import __version__
-from .errors import SheetsError
+from .errors import RecordError, SheetsError
 
 DEFAULT_API_URL = "https://clinicaltrials.gov/api/v2"
 API_URL_VARIABLE = "SHEETS_API_URL"
+MAX_REDIRECTS = 5
+MAX_PAGE_SIZE = 1000  # the API's own limit for pageSize
 _NCT = re.compile(r"NCT\d{8}")
-MAX_RETRY_AFTER = 30.0
+
+
+class FetchError(SheetsError):
+    """The API could not be asked or did not answer usefully (network, timeout, busy server).
+
+    Unlike a `RecordError` this says nothing about the record itself: trying again later,
+    or with ``--offline`` and a cached copy, may work.
+    """
+
+    def __init__(self, source: str, problem: str):
+        self.source = source
+        self.problem = problem
+        super().__init__(f"{source}: {problem}")
 
 
 def normalise_nct(text: str) -> str:
-    """ " nct07632209 " -> "NCT07632209"; anything else is refused with a clear message."""
+    """``" nct07632209 "`` -> ``"NCT07632209"``; anything else is a `RecordError`."""
     candidate = text.strip().upper()
     if not _NCT.fullmatch(candidate):
-        raise SheetsError(f"{text.strip()[:40]!r} is not an NCT number (NCT followed by 8 digits)")
+        shown = text.strip()[:40] or repr(text)
+        raise RecordError(shown, "this is not an NCT number (NCT followed by 8 digits)")
     return candidate
 
 
@@ -39,28 +70,37 @@ def looks_like_nct(text: str) -> bool:
 
 
 def api_url(explicit: str | None = None) -> str:
-    """The base URL: the option, else $SHEETS_API_URL, else ClinicalTrials.gov itself."""
-    url = (explicit or os.environ.get(API_URL_VARIABLE) or DEFAULT_API_URL).rstrip("/")
-    if urlsplit(url).scheme not in ("http", "https"):
-        raise SheetsError(f"API address {url!r} must start with http:// or https://")
+    """The base URL: the option, else ``$SHEETS_API_URL``, else ClinicalTrials.gov itself."""
+    url = (explicit or os.environ.get(API_URL_VARIABLE) or DEFAULT_API_URL).strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SheetsError(f"API address {url!r} must be an http:// or https:// address")
     return url
 
 
 class ClinicalTrialsClient:
+    """A client for one API base URL; use it as a context manager so connections close."""
+
     def __init__(
         self,
         base_url: str | None = None,
         *,
         timeout: float = 15.0,
-        retries: int = 3,
+        deadline: float = 120.0,
+        retries: int = 2,
         backoff: float = 1.0,
+        max_delay: float = 30.0,
+        max_bytes: int = 64 * 1024 * 1024,
     ):
         self.base_url = api_url(base_url)
-        self.retries = retries
+        self.deadline = deadline
+        self.retries = max(0, retries)
         self.backoff = backoff
+        self.max_delay = max_delay
+        self.max_bytes = max_bytes
         self._http = httpx.Client(
             timeout=timeout,
-            follow_redirects=False,
+            follow_redirects=False,  # decided per hop in _send
             headers={"User-Agent": f"trial-sheets/{__version__}", "Accept": "application/json"},
         )
 
@@ -74,10 +114,16 @@ class ClinicalTrialsClient:
         self.close()
 
     def get_study(self, nct_id: str) -> dict[str, Any]:
+        """The API v2 study object for one NCT number (any case, spaces allowed)."""
         nct_id = normalise_nct(nct_id)
         data = self._get_json(f"{self.base_url}/studies/{nct_id}", {}, what=nct_id)
-        if not isinstance(data, dict) or not isinstance(data.get("protocolSection"), dict):
-            raise SheetsError(f"{nct_id}: the answer from {self.base_url} is not a study record")
+        protocol = data.get("protocolSection") if isinstance(data, dict) else None
+        if not isinstance(protocol, dict):
+            raise RecordError(nct_id, f"the answer from {self.base_url} is not a study record")
+        answered = str((protocol.get("identificationModule") or {}).get("nctId", "")).strip().upper()
+        if answered != nct_id:
+            shown = answered[:20] or "a study without an NCT number"
+            raise RecordError(nct_id, f"{self.base_url} answered with {shown}, not this study")
         return data
 
     def search(
@@ -86,81 +132,137 @@ class ClinicalTrialsClient:
         condition: str | None = None,
         term: str | None = None,
         location: str | None = None,
-        status: str | None = None,
+        status: str | Iterable[str] | None = None,
         page_size: int = 100,
         max_studies: int | None = None,
     ) -> Iterator[dict[str, Any]]:
-        """Studies matching a search, following ``nextPageToken`` until the results end."""
+        """Study objects matching a search, page after page until the results (or max_studies) end.
+
+        ``condition``, ``term`` and ``location`` are the API's ``query.cond``, ``query.term``
+        and ``query.locn``; ``status`` is one overall status code or several
+        (``filter.overallStatus``, e.g. ``["RECRUITING", "NOT_YET_RECRUITING"]``).
+        """
+        if not 1 <= page_size <= MAX_PAGE_SIZE:
+            raise SheetsError(f"search: page size must be 1 to {MAX_PAGE_SIZE}, not {page_size}")
+        statuses = [status] if isinstance(status, str) else list(status or ())
         params = {
             key: value
             for key, value in (
                 ("query.cond", condition), ("query.term", term), ("query.locn", location),
-                ("filter.overallStatus", status), ("pageSize", str(page_size)),
+                ("filter.overallStatus", ",".join(s.strip().upper() for s in statuses if s.strip())),
+                ("pageSize", str(page_size)),
             )  # fmt: skip
             if value
         }
-        given = 0
-        while True:
+        given, seen_tokens = 0, set()
+        while max_studies is None or given < max_studies:
             page = self._get_json(f"{self.base_url}/studies", params, what="search")
             studies = page.get("studies") if isinstance(page, dict) else None
-            if not isinstance(studies, list):
-                raise SheetsError(f"search: the answer from {self.base_url} is not a list of studies")
-            for study in studies:
+            if not isinstance(studies, list) or not all(isinstance(s, dict) for s in studies):
+                raise FetchError("search", f"the answer from {self.base_url} is not a list of studies")
+            for study in studies[: None if max_studies is None else max_studies - given]:
                 yield study
                 given += 1
-                if max_studies is not None and given >= max_studies:
-                    return
             token = page.get("nextPageToken")
-            if not token:
+            if not token or not studies:
                 return
-            params = {**params, "pageToken": token}
+            if token in seen_tokens:
+                raise FetchError("search", f"{self.base_url} repeated a page token; stopped paging")
+            seen_tokens.add(token)
+            params = {**params, "pageToken": str(token)}
 
     def _get_json(self, url: str, params: dict[str, str], *, what: str) -> Any:
-        response = self._request(url, params, what=what)
+        status, body = self._get(url, params, what=what)
+        if status == 404:
+            if what == "search":
+                raise FetchError(what, f"{self.base_url} has no study search (HTTP 404): check the API address")
+            raise RecordError(what, f"no such study on {self.base_url}")
+        if status >= 400:
+            raise FetchError(what, f"{self.base_url} refused the request (HTTP {status})")
         try:
-            return response.json()
-        except ValueError:
-            raise SheetsError(f"{what}: the answer from {self.base_url} is not valid JSON") from None
+            return httpx.Response(200, content=body).json()
+        except ValueError:  # bad JSON, and bytes that are not UTF-8 text
+            error = RecordError if what != "search" else FetchError
+            raise error(what, f"the answer from {self.base_url} is not valid JSON") from None
 
-    def _request(self, url: str, params: dict[str, str], *, what: str) -> httpx.Response:
-        for attempt in range(self.retries + 1):
+    def _get(self, url: str, params: dict[str, str], *, what: str) -> tuple[int, bytes]:
+        """(status, body) of the final answer, after retries and same-host redirects."""
+        failures = 0
+        while True:
             try:
-                response = self._http.get(url, params=params)
+                status, headers, body = self._follow(url, params, what=what)
             except httpx.TimeoutException:
-                if attempt < self.retries:
-                    time.sleep(self._delay(attempt, None))
-                    continue
-                raise SheetsError(f"{what}: {self.base_url} did not answer in time") from None
+                problem, retry_after = f"{self.base_url} did not answer in time", None
+            except (httpx.RemoteProtocolError, httpx.ReadError):
+                problem, retry_after = f"{self.base_url} dropped the connection", None
             except httpx.TransportError as error:
-                raise SheetsError(f"{what}: cannot reach {self.base_url} ({error})") from None
-            if response.is_redirect:
-                url = self._same_host_redirect(response, what)
-                params = {}
-                continue
-            if response.status_code == 429 or response.status_code >= 500:
-                if attempt < self.retries:
-                    time.sleep(self._delay(attempt, response.headers.get("Retry-After")))
-                    continue
-                raise SheetsError(
-                    f"{what}: {self.base_url} is busy or failing (HTTP {response.status_code}); try again later"
-                )
-            if response.status_code == 404:
-                raise SheetsError(f"{what}: no such study on {self.base_url}")
-            if response.status_code >= 400:
-                raise SheetsError(f"{what}: {self.base_url} refused the request (HTTP {response.status_code})")
-            return response
-        raise SheetsError(f"{what}: too many redirects from {self.base_url}")
+                raise FetchError(what, f"cannot reach {self.base_url} ({_reason(error)})") from None
+            else:
+                if status != 429 and status < 500:
+                    return status, body
+                problem = f"{self.base_url} is busy or failing (HTTP {status}); try again later"
+                retry_after = headers.get("Retry-After")
+            if failures >= self.retries:
+                raise FetchError(what, problem)
+            time.sleep(self._delay(failures, retry_after))
+            failures += 1
 
-    def _same_host_redirect(self, response: httpx.Response, what: str) -> str:
-        target = urljoin(str(response.url), response.headers.get("Location", ""))
-        if urlsplit(target).netloc != urlsplit(str(response.url)).netloc:
-            raise SheetsError(f"{what}: refused a redirect from {self.base_url} to another host ({target})")
+    def _follow(self, url: str, params: dict[str, str], *, what: str) -> tuple[int, httpx.Headers, bytes]:
+        for _ in range(MAX_REDIRECTS + 1):
+            with self._http.stream("GET", url, params=params) as response:
+                if not response.is_redirect:
+                    return response.status_code, response.headers, self._body(response, what)
+                url, params = self._redirect_target(response, what), {}
+        raise FetchError(what, f"too many redirects from {self.base_url}")
+
+    def _body(self, response: httpx.Response, what: str) -> bytes:
+        """The whole body, refused past max_bytes or past the deadline (bytes dripping in)."""
+        stop_at = time.monotonic() + self.deadline
+        chunks, size = [], 0
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > self.max_bytes:
+                raise FetchError(what, f"the answer from {self.base_url} is larger than {self.max_bytes:,} bytes")
+            if time.monotonic() > stop_at:
+                raise httpx.ReadTimeout("the answer took longer than the deadline")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _redirect_target(self, response: httpx.Response, what: str) -> str:
+        here, target = response.url, urljoin(str(response.url), response.headers.get("Location", ""))
+        there = urlsplit(target)
+        same_origin = (there.scheme, there.netloc) == (here.scheme, here.netloc.decode("ascii"))
+        upgrade = here.scheme == "http" and there.scheme == "https" and there.hostname == here.host
+        if not (same_origin or upgrade):
+            raise FetchError(what, f"refused a redirect from {self.base_url} to another host ({target[:200]})")
         return target
 
-    def _delay(self, attempt: int, retry_after: str | None) -> float:
+    def _delay(self, failures: int, retry_after: str | None) -> float:
+        """Seconds to wait before the next try: the server's Retry-After if given, capped."""
+        wait = self.backoff * 2**failures
         if retry_after:
-            try:
-                return min(float(retry_after), MAX_RETRY_AFTER)
-            except ValueError:
-                pass
-        return self.backoff * (2**attempt)
+            asked = _seconds_from_retry_after(retry_after)
+            if asked is not None:
+                wait = asked
+        return min(max(wait, 0.0), self.max_delay)
+
+
+def _seconds_from_retry_after(value: str) -> float | None:
+    """``Retry-After`` is delay-seconds or an HTTP date; None when it is neither."""
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=timezone.utc)
+        seconds = (when - datetime.now(timezone.utc)).total_seconds()
+    return seconds if math.isfinite(seconds) else None
+
+
+def _reason(error: httpx.TransportError) -> str:
+    text = str(error).strip() or type(error).__name__
+    return text.splitlines()[0][:200]

@@ -1,29 +1,36 @@
 """What a trial measures, in plain words: the kind of outcome and when it is checked.
 
-Outcome kinds and their wording are data (``data/outcomes.toml``); this module matches a
-record's outcome to a kind and rewrites its time frame ("assessed up to approximately 24
-months" -> "checked for up to about 24 months"). Unknown kinds keep the record's words.
+Owns the glossary of outcome kinds (wording in ``data/outcomes.toml``), matching a record's
+outcome to a kind, and rewriting its time frame ("assessed up to approximately 24 months" ->
+"for up to about 24 months"). It does not choose which outcomes a sheet shows (the sheet
+content does) nor ask questions about them (``questions.py`` does). Unknown kinds keep the
+record's own words.
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
+import tomllib
+
 from .model import Outcome
 from .plain.normalise import spell_out
 from .plain.wording import swap_words
+
+SHORT_MEASURE_WORDS = 6  # a measure this short is worth repeating beside its plain words
 
 
 @dataclass(frozen=True)
 class OutcomeKind:
     key: str
     pattern: re.Pattern[str]
-    what: str
     name: str
+    what: str
+    question: str
+    generic: bool = False
 
 
 @dataclass(frozen=True)
@@ -36,44 +43,102 @@ class PlainOutcome:
 
 
 @cache
+def _data() -> dict:
+    return tomllib.loads((files("sheets") / "data" / "outcomes.toml").read_text("utf-8"))
+
+
+@cache
 def outcome_kinds() -> tuple[OutcomeKind, ...]:
-    data = tomllib.loads((files("sheets") / "data" / "outcomes.toml").read_text("utf-8"))
+    """Every kind in the glossary, in the order they are tried."""
     return tuple(
-        OutcomeKind(k["key"], re.compile(k["pattern"], re.I), k["what"], k["name"])
-        for k in data["kind"]
+        OutcomeKind(
+            key=k["key"],
+            pattern=re.compile(k["pattern"], re.IGNORECASE),
+            name=k["name"],
+            what=k["what"],
+            question=k["question"],
+            generic=k.get("generic", False),
+        )
+        for k in _data()["kind"]
     )
 
 
+def outcome_kinds_glossary() -> tuple[tuple[str, str], ...]:
+    """(name, plain meaning) for every outcome kind, for a sheet's word list or a reviewer."""
+    return tuple((kind.name, kind.what) for kind in outcome_kinds())
+
+
 def kind_of(outcome: Outcome) -> OutcomeKind | None:
-    text = outcome.measure
-    for kind in outcome_kinds():
-        if kind.pattern.search(text):
-            return kind
+    """The outcome's kind: specific kinds before generic ones, the measure before its description.
+
+    A measure like "Phase 2: to evaluate the efficacy" says little; its description
+    ("Objective Response Rate per RECIST 1.1") says what is counted, so it beats "efficacy".
+    """
+    texts = (clean_measure(outcome.measure), outcome.description)
+    for generic in (False, True):
+        for text in texts:
+            for kind in outcome_kinds():
+                if kind.generic == generic and text and kind.pattern.search(text):
+                    return kind
     return None
+
+
+def clean_measure(measure: str) -> str:
+    """The measure without a "Primary Outcome:" label or trailing dots."""
+    measure = re.sub(
+        r"(?i)^\s*(?:primary|secondary|other)\s+outcome(?:\s+measure)?\s*:\s*", "", measure
+    )
+    return " ".join(measure.split()).rstrip(". ")
 
 
 def plain_outcome(outcome: Outcome) -> PlainOutcome:
     kind = kind_of(outcome)
-    measure = re.sub(r"(?i)^(?:primary|secondary) outcome:\s*", "", outcome.measure).strip()
+    measure = clean_measure(outcome.measure)
     if kind:
-        what = f"{kind.what[:1].upper()}{kind.what[1:]} ({measure})"
+        what = kind.what[:1].upper() + kind.what[1:]
+        if measure and len(measure.split()) <= SHORT_MEASURE_WORDS:
+            what += f" ({measure})"
     else:
         what = swap_words(spell_out(measure))
-    return PlainOutcome(what=what, when=plain_time_frame(outcome.time_frame), original=measure,
-                        kind=kind.key if kind else "", original_when=outcome.time_frame)  # fmt: skip
+    return PlainOutcome(
+        what=what,
+        when=plain_time_frame(outcome.time_frame),
+        original=measure,
+        kind=kind.key if kind else "",
+        original_when=outcome.time_frame,
+    )
 
 
-_EVERY = re.compile(r"(?i)\bevery\s+(\d+(?:\.\d+)?\s+(?:\w+\s+)?(?:days?|weeks?|months?|years?|cycles?))")
-_UP_TO = re.compile(r"(?i)\b(?:up to|for up to|through|until)\s+(?:approximately\s+|about\s+)?(\d+(?:\.\d+)?\s+(?:days?|weeks?|months?|years?))")
+_UNITS = r"days?|weeks?|months?|years?"
+_EVERY = re.compile(rf"(?i)\bevery\s+(\d+(?:\.\d+)?\s+(?:\w+\s+)?(?:{_UNITS}|cycles?))")
+_UP_TO = re.compile(
+    rf"(?i)\b(up to|through|until|for)\s+(?:approximately\s+|about\s+|a maximum of\s+)?"
+    rf"(\d+(?:\.\d+)?\s+(?:{_UNITS}))\b"
+)
+_TO_UNIT = re.compile(r"(?i)\b(?:to|through|until)\s+(day|week|month|year)\s+(\d+)\b")
 _CYCLE = re.compile(r"(?i)\b(?:each\s+)?cycle\s+(?:is|=|of)\s+(\d+)\s+days|\b(\d+)[- ]day cycles?")
+
+
+def _with_digits(text: str) -> str:
+    """ "three years" -> "3 years", and the record's frequency words in plain form."""
+    data = _data()
+    for words, plain in data["frequency"].items():
+        text = re.sub(rf"(?i)\b{re.escape(words)}\b", plain, text)
+    numbers = data["numbers"]
+    return re.sub(
+        rf"(?i)\b({'|'.join(numbers)})(?=\s+(?:{_UNITS})\b)",
+        lambda m: str(numbers[m[1].lower()]),
+        text,
+    )
 
 
 def plain_time_frame(text: str) -> str:
     """ "after every 2 treatment cycles (each cycle is 21 days) ... up to approximately 24 months"
-    -> "checked every 2 treatment cycles (21 days each), for up to about 24 months"."""
-    text = " ".join(text.split())
+    -> "Checked every 2 treatment cycles (21 days each), for up to about 24 months"."""
+    text = _with_digits(" ".join(text.split()))
     if not text:
         return ""
+    text = _TO_UNIT.sub(lambda m: f"up to {m[2]} {m[1].lower()}{'s' if m[2] != '1' else ''}", text)
     every, up_to, cycle = _EVERY.search(text), _UP_TO.search(text), _CYCLE.search(text)
     if every or up_to:
         parts = []
@@ -84,7 +149,8 @@ def plain_time_frame(text: str) -> str:
             parts.append(part)
         if up_to:
             about = "about " if re.search(r"(?i)approximately|about", text[: up_to.end()]) else ""
-            parts.append(f"for up to {about}{up_to[1]}")
+            lead = "for" if up_to[1].lower() == "for" else "for up to"
+            parts.append(f"{lead} {about}{up_to[2]}")
         summary = ", ".join(parts)
         return summary[:1].upper() + summary[1:]
     return swap_words(spell_out(text))

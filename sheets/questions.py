@@ -1,28 +1,54 @@
 """The questions a sheet suggests for the doctor and the trial coordinator, and status warnings.
 
 Questions come from the record the way the seed page's came from its trial: fit with the
-line of treatment or stage, phase and safety, combinations, groups chosen by chance and
-placebos, masking, recruitment status, the main outcome, other options and current care.
-Wording is data (``data/questions.toml``); rules here choose, fill and order it. Site-written
-questions replace the generated ones; a clinic's extra questions follow them.
+line of treatment or stage, phase and safety, combinations, groups chosen by chance, placebo
+or sham, masking, recruitment status, the main outcome, other options and current care; for
+the coordinator, visits, sites, costs, screening, rights and what happens after the study.
+Wording, topics and weights are data (``data/questions.toml``); the rules here decide which
+questions apply and fill them with the record's facts (read by ``questions_facts.py``), and
+the chooser keeps the weightiest, never two on one topic. Site-written questions replace the
+generated ones; a clinic's extra questions follow them. It does not explain outcomes
+(``outcomes.py``) or lay out the sheet.
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from typing import Any
 
-from .model import Site, Trial
-from .outcomes import kind_of
+import tomllib
 
-MAX_NAMES = 3
-MAX_QUESTIONS = 8
-DRUG_TYPES = {"DRUG", "BIOLOGICAL", "GENETIC", "COMBINATION_PRODUCT"}
-NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+from . import questions_facts as facts
+from .model import Trial
+from .outcomes import clean_measure, kind_of
+from .questions_facts import join_names, nearest_site
+from .wording import count_phrase
+
+__all__ = [
+    "coordinator_questions",
+    "doctor_questions",
+    "merge_questions",
+    "nearest_site",
+    "status_warning",
+]
+
+DOCTOR_RANGE = (5, 8)
+COORDINATOR_RANGE = (6, 8)
+SHORT_MEASURE_WORDS = 8  # a measure this short is quoted in the question; longer ones are not
+SHORT_REASON_WORDS = 12  # a why-stopped reason this short is quoted
+PHASE_ORDER = ("EARLY_PHASE1", "PHASE1", "PHASE2", "PHASE3", "PHASE4")
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    asks: frozenset[str]
+    weight: int
+    filler: bool = False  # only used to reach the minimum count
 
 
 @cache
@@ -30,221 +56,301 @@ def _wording() -> dict[str, Any]:
     return tomllib.loads((files("sheets") / "data" / "questions.toml").read_text("utf-8"))
 
 
+def _question(path: str, trial: Trial, *, filler: bool = False, **values: object) -> Question:
+    """The question at ``path`` ("doctor.phase.PHASE2") filled with ``values``."""
+    entry: Any = _wording()
+    for part in path.split("."):
+        entry = entry[part]
+    text = entry["text"].format(trial=facts.study_word(trial), **values)
+    return Question(" ".join(text.split()), frozenset(entry["asks"]), entry["weight"], filler)
+
+
+def _choose(candidates: Iterable[Question | None], low: int, high: int) -> tuple[str, ...]:
+    """The weightiest questions, no two on one topic, shown in the order the rules made them."""
+    listed = [c for c in candidates if c is not None]
+    chosen: list[Question] = []
+    covered: set[str] = set()
+    texts: set[str] = set()
+    for fillers in (False, True):
+        for question in sorted(listed, key=lambda q: -q.weight):  # stable: ties keep rule order
+            full = len(chosen) >= (low if fillers else high)
+            if full or question.filler != fillers:
+                continue
+            key = _key(question.text)
+            if question.asks & covered or key in texts:
+                continue
+            chosen.append(question)
+            covered |= question.asks
+            texts.add(key)
+    return tuple(q.text for q in listed if q in chosen)
+
+
+# ------------------------------------------------------------------------- the doctor
+
+
 def doctor_questions(trial: Trial) -> tuple[str, ...]:
-    """5 to 8 questions, most relevant first: status when it blocks joining, then fit."""
-    text = _wording()["doctor"]
-    blocking = trial.status not in ("RECRUITING", "")
-    questions: list[str] = []
-    if blocking and trial.status in text["status"]:
-        questions.append(text["status"][trial.status])
-    questions.append(_fit_question(trial, text))
-    questions.append(_phase_question(trial, text))
-    questions += _design_questions(trial, text)
-    outcome = _outcome_question(trial, text)
-    if outcome:
-        questions.append(outcome)
-    if not blocking and trial.status in text["status"]:
-        questions.append(text["status"][trial.status])
-    questions += [text["options"], text["current_care"]]
-    if len(questions) < 6:
-        questions.insert(-2, text["gains_and_losses"])
-    return _distinct(questions)[:MAX_QUESTIONS]
+    """5 to 8 questions for the doctor, each naming the trial's own facts where it has them."""
+    status = _status_question(trial)
+    blocking = status_warning(trial) is not None  # joining is not possible now: say so first
+    candidates = [
+        status if blocking else None,
+        _fit_question(trial),
+        _child_question(trial),
+        _phase_question(trial),
+        _combination_question(trial),
+        *_groups_and_placebo_questions(trial),
+        _masking_question(trial),
+        _outcome_question(trial),
+        None if blocking else status,
+        _question(
+            "doctor.options_observational" if facts.is_observational(trial) else "doctor.options",
+            trial,
+        ),
+        _question("doctor.current_care", trial),
+        _question("doctor.filler.gains_and_losses", trial, filler=True),
+        _question("doctor.filler.next_steps", trial, filler=True),
+    ]
+    return _choose(candidates, *DOCTOR_RANGE)
+
+
+def _status_question(trial: Trial) -> Question | None:
+    table = _wording()["doctor"]["status"]
+    why = " ".join(trial.why_stopped.split()).rstrip(".")
+    if why and len(why.split()) <= SHORT_REASON_WORDS and f"{trial.status}_WHY" in table:
+        return _question(f"doctor.status.{trial.status}_WHY", trial, why=why)
+    return _question(f"doctor.status.{trial.status}", trial) if trial.status in table else None
+
+
+def _fit_question(trial: Trial) -> Question:
+    if facts.healthy_volunteers_only(trial):
+        return _question("doctor.fit_healthy", trial)
+    condition = _conditions(trial)
+    if not condition:
+        return _question("doctor.fit_general", trial)
+    lines = facts.prior_lines(trial)
+    if lines:
+        return _question("doctor.fit_line", trial, condition=condition, lines=f"{lines} or more")
+    if facts.is_untreated(trial):
+        return _question("doctor.fit_untreated", trial, condition=condition)
+    if facts.is_resistant(trial):
+        return _question("doctor.fit_resistant", trial, condition=condition)
+    stages = facts.stage_numbers(trial)
+    if stages:
+        return _question("doctor.fit_stage_number", trial, condition=condition, stage=stages)
+    stage = facts.stage_word(trial)
+    if stage and stage.replace(" ", "-") not in condition.lower().replace(" ", "-"):
+        return _question("doctor.fit_stage", trial, stage=stage, condition=condition)
+    return _question("doctor.fit", trial, condition=condition)
+
+
+def _conditions(trial: Trial) -> str:
+    """ "A", "A and B", or "A and 3 other conditions"."""
+    names = facts.conditions(trial)
+    if len(names) > 2:
+        return f"{names[0]} and {len(names) - 1} other conditions"
+    return join_names(names)
+
+
+def _child_question(trial: Trial) -> Question | None:
+    ages = facts.child_ages(trial)
+    return _question("doctor.child", trial, ages=ages) if ages else None
+
+
+def _treatment(trial: Trial) -> str:
+    """The tested treatments by name, or a general phrase that fits the kind of study."""
+    names = join_names(facts.tested_and_background(trial)[0])
+    kind = facts.treatment_kind(trial)
+    return names or f"the {'treatment' if kind in ('drug', 'procedure') else kind} being tested"
+
+
+def _comparator(trial: Trial) -> str:
+    active = join_names(facts.active_comparators(trial))
+    if active:
+        return active
+    if facts.has_placebo(trial):
+        return "a placebo"
+    if facts.has_sham(trial):
+        return "a sham treatment"
+    return "standard care"
+
+
+def _phase_question(trial: Trial) -> Question:
+    if facts.is_observational(trial):
+        return _question("doctor.phase.OBSERVATIONAL", trial)
+    if trial.study_type == "EXPANDED_ACCESS":
+        return _question("doctor.phase.EXPANDED_ACCESS", trial, treatment=_treatment(trial))
+    phases = [p for p in PHASE_ORDER if p in trial.phases]
+    key = "_".join(phases[-2:]) if len(phases) >= 2 else (phases[0] if phases else "OTHER")
+    table = _wording()["doctor"]["phase"]
+    key = key if key in table else (phases[-1] if phases else "OTHER")
+    return _question(
+        f"doctor.phase.{key}", trial, treatment=_treatment(trial), comparator=_comparator(trial)
+    )
+
+
+def _combination_question(trial: Trial) -> Question | None:
+    tested, background = facts.tested_and_background(trial)
+    if tested and background:
+        return _question(
+            "doctor.add_on", trial, tested=join_names(tested), background=join_names(background)
+        )
+    together = facts.combined_in_one_arm(trial)
+    return _question("doctor.combination", trial, names=join_names(together)) if together else None
+
+
+def _groups_and_placebo_questions(trial: Trial) -> list[Question]:
+    """How groups are chosen and what a placebo or sham means: one question when both apply."""
+    tested, background = facts.tested_and_background(trial)
+    control = "sham" if facts.has_sham(trial) else "placebo" if facts.has_placebo(trial) else ""
+    add_on = "_add_on" if control == "placebo" and tested and background else ""
+    names = {"tested": _treatment(trial), "background": join_names(background)}
+    if trial.design.allocation == "RANDOMIZED":
+        arms = len(trial.arms)
+        groups = f"{arms} groups" if 2 <= arms <= 4 else "groups"
+        key = f"randomised_{control}{add_on}" if control else "randomised"
+        return [_question(f"doctor.{key}", trial, groups=groups, **names)]
+    return [_question(f"doctor.{control}{add_on}", trial, **names)] if control else []
+
+
+def _masking_question(trial: Trial) -> Question | None:
+    masking, masked = trial.design.masking, set(trial.design.who_masked)
+    if masking in ("", "NONE") or (masked and "PARTICIPANT" not in masked):
+        return None
+    doctors_too = not masked or masked & {"CARE_PROVIDER", "INVESTIGATOR"}
+    if masking in ("DOUBLE", "TRIPLE", "QUADRUPLE") and doctors_too:
+        return _question("doctor.masked", trial)
+    return _question("doctor.masked_single", trial)
+
+
+def _outcome_question(trial: Trial) -> Question | None:
+    if not trial.primary_outcomes:
+        return None
+    outcome = trial.primary_outcomes[0]
+    kind = kind_of(outcome)
+    measure = clean_measure(outcome.measure)
+    short = 0 < len(measure.split()) <= SHORT_MEASURE_WORDS
+    if kind is None:
+        if short:
+            return _question("doctor.outcome_unknown", trial, outcome=f'"{measure}"')
+        return _question("doctor.outcome_long", trial)
+    if kind.generic and not short:
+        return _question("doctor.outcome_long", trial)
+    if kind.what.lower().startswith(measure.lower()) and not facts.is_observational(trial):
+        return _question("doctor.outcome_plain", trial, what=kind.what, follow_up=kind.question)
+    named = f'"{measure}"' if short else kind.name
+    if facts.is_observational(trial):
+        return _question("doctor.outcome_observational", trial, outcome=named, what=kind.what)
+    return _question(
+        "doctor.outcome", trial, outcome=named, what=kind.what, follow_up=kind.question
+    )
+
+
+# -------------------------------------------------------------------- the coordinator
 
 
 def coordinator_questions(trial: Trial, *, near: str | None = None) -> tuple[str, ...]:
-    """6 to 8 questions on logistics and rights, using the record's schedule and sites."""
-    text = _wording()["coordinator"]
-    questions = [_visits_question(trial, text)]
-    where = _where_question(trial, text, near)
-    if where:
-        questions.append(where)
-    questions += [text["costs"], text["screening"], text["own_doctor"], text["leaving"]]
-    treatment = _treatment_names(trial)
-    is_treatment = trial.study_type != "OBSERVATIONAL" and treatment
-    after = text["after_treatment"].format(treatment=treatment) if is_treatment else text["after"]
-    questions += [after, text["injury"]]
-    if len(questions) < 8:
-        questions.append(text["privacy"])
-    return _distinct(questions)[:MAX_QUESTIONS]
+    """6 to 8 questions on logistics and rights, using the record's schedule and sites.
+
+    ``near`` is a ZIP code, postcode, city or country the user gave; with it the question
+    about sites names the nearest one.
+    """
+    observational = facts.is_observational(trial)
+    candidates = [
+        _visits_question(trial),
+        _where_question(trial, near),
+        _question("coordinator.costs", trial),
+        _question("coordinator.screening", trial),
+        _question("coordinator.own_doctor", trial),
+        _question("coordinator.leaving", trial),
+        _after_question(trial),
+        _question("coordinator.extra_tests", trial)
+        if observational
+        else _question("coordinator.injury", trial),
+        _question(
+            "coordinator.privacy_observational" if observational else "coordinator.privacy", trial
+        ),
+    ]
+    return _choose(candidates, *COORDINATOR_RANGE)
+
+
+def _visits_question(trial: Trial) -> Question:
+    cycle, every, span = facts.cycle_days(trial), facts.check_every(trial), facts.follow_up(trial)
+    if cycle and span:
+        return _question("coordinator.visits_cycle_span", trial, cycle=cycle, span=span)
+    if cycle:
+        return _question("coordinator.visits_cycle", trial, cycle=cycle)
+    arms = len(trial.arms)
+    if arms >= 2 and span:
+        return _question("coordinator.visits_groups_span", trial, arms=arms, span=span)
+    if arms >= 2:
+        return _question("coordinator.visits_groups", trial, arms=arms)
+    if every and span:
+        return _question("coordinator.visits_every_span", trial, every=every, span=span)
+    if span:
+        return _question("coordinator.visits_span", trial, span=span)
+    return _question("coordinator.visits", trial)
+
+
+def _where_question(trial: Trial, near: str | None) -> Question:
+    sites = trial.sites
+    if not sites:
+        return _question("coordinator.where_none", trial)
+    if len(sites) == 1:
+        site = sites[0]
+        country = facts.country_phrase(site.country) if site.country else ""
+        place = ", ".join(p for p in (site.facility, site.city, country) if p)
+        return _question("coordinator.where_one", trial, site=place or "one site")
+    countries = sorted({s.country for s in sites if s.country})
+    where = count_phrase(len(sites), "site")
+    if len(countries) == 1:
+        where += f" in {facts.country_phrase(countries[0])}"
+    elif countries:
+        where += f" in {count_phrase(len(countries), 'country', 'countries')}"
+    near = " ".join((near or "").split())
+    if not near:
+        return _question("coordinator.where_many", trial, sites=where)
+    nearest = nearest_site(sites, near)
+    if nearest is None:
+        return _question("coordinator.where_not_near", trial, sites=where, near=near)
+    name = ", ".join(p for p in (nearest.facility, nearest.city) if p) or "one of them"
+    return _question("coordinator.where_near", trial, sites=where, near=near, nearest=name)
+
+
+def _after_question(trial: Trial) -> Question:
+    names = join_names(facts.tested_and_background(trial)[0])
+    if facts.is_observational(trial) or not names:
+        return _question("coordinator.after", trial)
+    key = {
+        "device": "after_keep_using",
+        "program": "after_support",
+        "procedure": "after_follow_up",
+    }.get(facts.treatment_kind(trial), "after_keep_getting")
+    return _question(f"coordinator.{key}", trial, treatment=names)
+
+
+# ---------------------------------------------------------------- merging and warnings
 
 
 def merge_questions(
     generated: Iterable[str], site: Iterable[str] = (), extra: Iterable[str] = ()
 ) -> tuple[str, ...]:
     """Site-written questions replace the generated ones; extra ones follow; no repeats."""
-    return _distinct([*(list(site) or list(generated)), *extra])
-
-
-def status_warning(trial: Trial) -> str | None:
-    return _wording()["warning"].get(trial.status)
-
-
-def _fit_question(trial: Trial, text: dict[str, Any]) -> str:
-    if trial.eligibility.healthy_volunteers and not trial.conditions:
-        return text["fit_healthy"]
-    condition = _names(trial.conditions)
-    if not condition:
-        return text["fit_general"]
-    criteria = trial.eligibility.criteria_text.lower()
-    lines = re.search(r"(?:at least|≥|>=)\s*(\d|one|two|three|four)\s+(?:\w+\s+){0,2}lines?\b", criteria)
-    if lines:
-        count = lines[1] if lines[1].isdigit() else str(NUMBER_WORDS[lines[1]])
-        return text["fit_line"].format(condition=condition, lines=f"{count} or more")
-    title = f"{trial.brief_title} {trial.official_title} {trial.eligibility.criteria_text}"
-    if re.search(r"refractory|resistant|relapsed|recurrent|progress(?:ed|ion) (?:on|after)", title, re.I):
-        return text["fit_resistant"].format(condition=condition)
-    stage = re.search(r"\b(metastatic|advanced|locally advanced|early[- ]stage|extensive[- ]stage|"
-                      r"limited[- ]stage|stage (?:I{1,3}V?|IV)[ABC]?)\b", title, re.I)  # fmt: skip
-    if stage and stage[1].lower() not in condition.lower():
-        return text["fit_stage"].format(stage=stage[1], condition=condition)
-    return text["fit"].format(condition=condition)
-
-
-def _phase_question(trial: Trial, text: dict[str, Any]) -> str:
-    phases = text["phase"]
-    if trial.study_type == "OBSERVATIONAL":
-        return phases["OBSERVATIONAL"]
-    treatment = _treatment_names(trial) or "what this trial tests"
-    top = next((p for p in ("PHASE4", "PHASE3", "PHASE2", "PHASE1", "EARLY_PHASE1") if p in trial.phases), "")
-    return phases[top or "OTHER"].format(treatment=treatment)
-
-
-def _design_questions(trial: Trial, text: dict[str, Any]) -> list[str]:
-    questions = []
-    for arm in trial.arms:
-        drugs = _drug_names_in_arm(trial, arm.intervention_names)
-        if arm.type == "EXPERIMENTAL" and len(drugs) >= 2:
-            questions.append(text["combination"].format(names=_names(drugs)))
-            break
-    if trial.design.allocation == "RANDOMIZED":
-        arms = len(trial.arms)
-        questions.append(
-            text["randomised"].format(
-                arms=arms if arms > 1 else "different",
-                treatment=_treatment_names(trial) or "the treatment being tested",
-            ).replace("into different groups", "into groups")
-        )
-    names = " ".join(i.name for i in trial.interventions).lower() + " " + " ".join(
-        f"{a.type} {a.label}" for a in trial.arms
-    ).lower()
-    if "sham" in names:
-        questions.append(text["sham"])
-    elif "placebo" in names:
-        questions.append(text["placebo"])
-    masked = set(trial.design.who_masked)
-    if trial.design.masking in ("DOUBLE", "TRIPLE", "QUADRUPLE") and (
-        not masked or {"PARTICIPANT", "CARE_PROVIDER"} <= masked or {"PARTICIPANT", "INVESTIGATOR"} <= masked
-    ):
-        questions.append(text["masked"])
-    elif trial.design.masking != "NONE" and "PARTICIPANT" in masked:
-        questions.append(text["masked_single"])
-    return questions
-
-
-def _outcome_question(trial: Trial, text: dict[str, Any]) -> str | None:
-    if not trial.primary_outcomes:
-        return None
-    outcome = trial.primary_outcomes[0]
-    kind = kind_of(outcome)
-    measure = re.sub(r"(?i)^(?:primary|secondary) outcome:\s*", "", outcome.measure).rstrip(". ")
-    named = f'"{measure}"' if len(measure.split()) <= 8 else (kind.name if kind else f'"{measure}"')
-    if kind is None or kind.name.lower() == measure.lower():
-        return text["outcome"].format(outcome=named)
-    return text["outcome"].format(outcome=f"{named}, meaning {kind.what}")
-
-
-def _visits_question(trial: Trial, text: dict[str, Any]) -> str:
-    words = " ".join(
-        [trial.eligibility.criteria_text, trial.detailed_description]
-        + [a.description for a in trial.arms]
-        + [o.time_frame for o in trial.primary_outcomes]
-    )  # fmt: skip
-    cycle = re.search(r"(\d+)[- ]day (?:treatment )?cycles?|cycles? (?:is|are|of|lasts?)\s+(\d+) days", words, re.I)
-    if cycle:
-        return text["visits_cycle"].format(cycle=cycle[1] or cycle[2])
-    span = re.search(r"up to (?:approximately |about )?(\d+ (?:weeks|months|years))", words, re.I)
-    if span:
-        return text["visits_span"].format(span=span[1])
-    return text["visits"]
-
-
-def _where_question(trial: Trial, text: dict[str, Any], near: str | None) -> str | None:
-    sites = trial.sites
-    if not sites:
-        return None
-    if len(sites) == 1:
-        site = sites[0]
-        return text["where_one"].format(site=", ".join(p for p in (site.facility, site.city, site.country) if p))
-    countries = {s.country for s in sites if s.country}
-    where = f"{len(sites):,} sites" + (f" in {next(iter(countries))}" if len(countries) == 1 else "")
-    nearest = nearest_site(sites, near) if near else None
-    if nearest:
-        name = ", ".join(p for p in (nearest.facility, nearest.city) if p)
-        return text["where_near"].format(sites=where, near=near.strip(), nearest=name)
-    return text["where_many"].format(sites=where)
-
-
-def nearest_site(sites: tuple[Site, ...], near: str) -> Site | None:
-    """The site whose ZIP or postcode shares the most leading characters, else one in the country."""
-    wanted = near.strip().lower()
-    best, best_score = None, 0
-    for site in sites:
-        code = site.zip.strip().lower()
-        score = len(_common_prefix(code, wanted)) if code else 0
-        if score > best_score and score >= 2:
-            best, best_score = site, score
-    if best is not None:
-        return best
-    recruiting = sorted(sites, key=lambda s: s.status != "RECRUITING")
-    return next((s for s in recruiting if s.country.lower() == wanted), None)
-
-
-def _common_prefix(a: str, b: str) -> str:
-    length = 0
-    for x, y in zip(a, b):
-        if x != y:
-            break
-        length += 1
-    return a[:length]
-
-
-def _drug_names_in_arm(trial: Trial, intervention_names: tuple[str, ...]) -> list[str]:
-    by_name = {i.name.lower(): i for i in trial.interventions}
-    names = []
-    for label in intervention_names:
-        kind, _, name = label.partition(": ")
-        intervention = by_name.get(name.lower())
-        if kind.upper().replace(" ", "_") in DRUG_TYPES and "placebo" not in name.lower():
-            names.append(intervention.name if intervention else name)
-    return list(dict.fromkeys(names))
-
-
-def _treatment_names(trial: Trial) -> str:
-    names = [
-        i.name for i in trial.interventions
-        if not re.search(r"placebo|sham|usual care|standard of care|biospecimen|questionnaire|"
-                         r"computed tomography|magnetic resonance|laboratory", i.name, re.I)
-    ]  # fmt: skip
-    return _names(names)
-
-
-def _distinct(questions: Iterable[str]) -> tuple[str, ...]:
+    site = [q for q in site if q.strip()]
+    kept: list[str] = []
     seen: set[str] = set()
-    kept = []
-    for question in questions:
-        key = " ".join(question.lower().split())
+    for question in [*(site or generated), *extra]:
+        key = _key(question)
         if key and key not in seen:
             seen.add(key)
-            kept.append(question.strip())
+            kept.append(" ".join(question.split()))
     return tuple(kept)
 
 
-def _names(names: Iterable[str]) -> str:
-    unique = list(dict.fromkeys(n.strip() for n in names if n.strip()))
-    if not unique:
-        return ""
-    if len(unique) > MAX_NAMES:
-        return ", ".join(unique[:MAX_NAMES]) + " and others"
-    if len(unique) == 1:
-        return unique[0]
-    return ", ".join(unique[:-1]) + " and " + unique[-1]
+def status_warning(trial: Trial) -> str | None:
+    """One plain sentence for statuses where joining is not possible now, else None."""
+    return _wording()["warning"].get(trial.status)
+
+
+def _key(question: str) -> str:
+    """Two questions that differ only in case, spacing or end punctuation are the same."""
+    return re.sub(r"[\s?.!]+", " ", question.lower()).strip()

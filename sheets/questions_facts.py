@@ -1,0 +1,390 @@
+"""The facts the question rules read from a ``Trial``: what is tested, against what, for whom.
+
+Owns reading the model for questions: which treatments are new and which everyone gets, the
+comparator, the conditions and stage, the line of treatment, child-only trials, cycle length,
+check schedule and follow-up time, and where the sites are. Pure functions of the model; the
+word lists they use are data in ``data/questions.toml`` (``[facts]``). It does not word any
+question (``questions.py`` does).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+import tomllib
+
+from .eligibility import parse_criteria
+from .model import Arm, Site, Trial
+
+MAX_NAMES = 3
+DRUG_TYPES = {"DRUG", "BIOLOGICAL", "GENETIC", "COMBINATION_PRODUCT"}
+CONTROL_ARMS = {"PLACEBO_COMPARATOR", "SHAM_COMPARATOR", "NO_INTERVENTION", "ACTIVE_COMPARATOR"}
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_NUMBER = r"(\d+|one|two|three|four|five|six)"
+_UP_TO_3_WORDS = r"(?:[\w-]+\s+){0,3}?"
+_LINES = r"(?:lines?|regimens?)\b"
+_UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
+
+
+@cache
+def _facts() -> dict[str, Any]:
+    data = tomllib.loads((files("sheets") / "data" / "questions.toml").read_text("utf-8"))
+    return data["facts"]
+
+
+@cache
+def _word_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(
+        r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w-])", re.IGNORECASE
+    )
+
+
+def is_observational(trial: Trial) -> bool:
+    return trial.study_type == "OBSERVATIONAL"
+
+
+def study_word(trial: Trial) -> str:
+    """ "study" for one that gives no treatment, else "trial"."""
+    return "study" if is_observational(trial) else "trial"
+
+
+def is_treatment(name: str, type_: str = "") -> bool:
+    """False for placebos, shams, scans, questionnaires and other study procedures."""
+    if type_.upper() == "DIAGNOSTIC_TEST":
+        return False
+    return not _word_pattern(tuple(_facts()["not_treatments"])).search(name)
+
+
+def _arm_interventions(trial: Trial, arm: Arm) -> list[tuple[str, str]]:
+    """(name, type) of each intervention an arm names, with the type the record gives it."""
+    types = {i.name.lower(): i.type for i in trial.interventions}
+    found = []
+    for label in arm.intervention_names:
+        prefix, sep, name = label.partition(": ")
+        if not sep:
+            prefix, name = "", label
+        type_ = types.get(name.lower()) or prefix.upper().replace(" ", "_")
+        found.append((name.strip(), type_))
+    return found
+
+
+def _is_control(arm: Arm) -> bool:
+    text = f"{arm.type} {arm.label}".lower()
+    return arm.type in CONTROL_ARMS or "placebo" in text or "sham" in text
+
+
+def tested_and_background(trial: Trial) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The treatments the trial tests, and those every tested arm shares with the control arms.
+
+    Golcadomide + R-CHOP against placebo + R-CHOP tests golcadomide on a background of R-CHOP.
+    Without arms that name interventions, every treatment the record lists is "tested".
+    """
+    arms = [a for a in trial.arms if a.intervention_names]
+    tested_arms = [a for a in arms if a.type == "EXPERIMENTAL" and not _is_control(a)]
+    tested_arms = tested_arms or [a for a in arms if not _is_control(a)]
+    tested_arms = tested_arms or [a for a in arms if a.type == "ACTIVE_COMPARATOR"]
+    control_arms = [a for a in arms if a not in tested_arms]
+    if not tested_arms:
+        names = [i.name for i in trial.interventions if is_treatment(i.name, i.type)]
+        return _unique(names), ()
+    in_tested = _unique(
+        n for a in tested_arms for n, t in _arm_interventions(trial, a) if is_treatment(n, t)
+    )
+    in_control = {n.lower() for a in control_arms for n, t in _arm_interventions(trial, a)}
+    new = tuple(n for n in in_tested if n.lower() not in in_control)
+    background = tuple(n for n in in_tested if n.lower() in in_control)
+    return (new, background) if new else (in_tested, ())
+
+
+def combined_in_one_arm(trial: Trial) -> tuple[str, ...]:
+    """The treatments given together in the first tested arm that gives two or more."""
+    for arm in trial.arms:
+        if _is_control(arm):
+            continue
+        names = _unique(n for n, t in _arm_interventions(trial, arm) if is_treatment(n, t))
+        if len(names) >= 2:
+            return names
+    return ()
+
+
+def treatment_kind(trial: Trial) -> str:
+    """drug, device, program, supplement, procedure or treatment: how to speak of what is tested."""
+    tested = {n.lower() for n in tested_and_background(trial)[0]}
+    types = [i.type for i in trial.interventions if i.name.lower() in tested] or [
+        i.type for i in trial.interventions
+    ]
+    kinds = {
+        "device": {"DEVICE", "DIAGNOSTIC_TEST"},
+        "drug": DRUG_TYPES,
+        "program": {"BEHAVIORAL"},
+        "supplement": {"DIETARY_SUPPLEMENT"},
+        "procedure": {"PROCEDURE", "RADIATION"},
+    }
+    for kind, members in kinds.items():
+        if any(t in members for t in types):
+            return kind
+    return "treatment"
+
+
+def has_placebo(trial: Trial) -> bool:
+    return _mentions(trial, "placebo")
+
+
+def has_sham(trial: Trial) -> bool:
+    return _mentions(trial, "sham")
+
+
+def _mentions(trial: Trial, word: str) -> bool:
+    texts = [i.name for i in trial.interventions] + [f"{a.type} {a.label}" for a in trial.arms]
+    return any(re.search(rf"\b{word}", t, re.IGNORECASE) for t in texts)
+
+
+def active_comparators(trial: Trial) -> tuple[str, ...]:
+    """Treatments only the comparison arms get (pembrolizumab alone, against adagrasib plus it)."""
+    tested, background = tested_and_background(trial)
+    shared = {n.lower() for n in (*tested, *background)}
+    names = [
+        n for a in trial.arms if a.type == "ACTIVE_COMPARATOR"
+        for n, t in _arm_interventions(trial, a)
+        if is_treatment(n, t) and n.lower() not in shared
+    ]  # fmt: skip
+    return _unique(names)
+
+
+def conditions(trial: Trial) -> tuple[str, ...]:
+    """The record's conditions that name an illness (not "Healthy", not "Stage IIIA ...")."""
+    skip = {c.lower() for c in _facts()["not_conditions"]}
+    return _unique(
+        plain_condition(c) for c in trial.conditions
+        if c.lower() not in skip and not re.match(r"(?i)stage\s+[0IV]", c)
+    )  # fmt: skip
+
+
+def plain_condition(name: str) -> str:
+    """A condition as a patient would say it: "Caries, Dental" -> "Dental Caries", and an
+    "(e.g., depression, psychosis)" list in brackets dropped."""
+    name = " ".join(re.sub(r"\s*\([^()]*,[^()]*\)", "", name).split())
+    inverted = re.fullmatch(r"([^,()]+), ([^,()]+)", name)
+    if inverted and len(inverted[2].split()) <= 3:
+        return f"{inverted[2]} {inverted[1]}"
+    return name
+
+
+def stage_numbers(trial: Trial) -> str:
+    """ "stage II, IIIA or IIIB" from conditions named "Stage II Lung Cancer AJCC v8" and kin."""
+    stages = _unique(
+        m[1] for c in trial.conditions if (m := re.match(r"(?i)stage\s+([0IV]+[ABC]?\d?)\b", c))
+    )
+    if not stages:
+        return ""
+    return "stage " + join_names(stages, conjunction="or", limit=len(stages))
+
+
+def stage_word(trial: Trial) -> str:
+    """ "metastatic", "extensive-stage", ... when the title or conditions name one."""
+    text = " ".join((trial.brief_title, trial.official_title, *trial.conditions))
+    found = re.search(
+        r"(?<![\w-])(?<!non-)(?<!non )(metastatic|locally advanced|advanced|early[- ]stage|"
+        r"extensive[- ]stage|limited[- ]stage)\b",
+        text,
+        re.IGNORECASE,
+    )
+    return found[1].lower() if found else ""
+
+
+def inclusion_text(trial: Trial) -> str:
+    """The inclusion criteria only: an exclusion ("untreated brain metastases") says nothing
+    about who the trial is for."""
+    criteria = parse_criteria(trial.eligibility.criteria_text)
+    return " ".join(c.full_text for c in criteria if c.kind == "inclusion")
+
+
+def prior_lines(trial: Trial) -> int | None:
+    """The fewest earlier lines of treatment the inclusion criteria ask for, if they say."""
+    text = inclusion_text(trial)
+    found = re.findall(
+        rf"(?i)(?:at least|≥|>=|a minimum of|minimum of)\s*{_NUMBER}\s+{_UP_TO_3_WORDS}{_LINES}"
+        rf"|\b{_NUMBER}\s+or more\s+{_UP_TO_3_WORDS}{_LINES}",
+        text,
+    )
+    counts = [_number(a or b) for a, b in found]
+    counts = [c for c in counts if c]
+    return min(counts) if counts else None
+
+
+def _number(word: str) -> int:
+    return int(word) if word.isdigit() else NUMBER_WORDS.get(word.lower(), 0)
+
+
+def is_untreated(trial: Trial) -> bool:
+    """The trial is for people not yet treated: "previously untreated", "newly diagnosed"."""
+    text = " ".join((trial.brief_title, trial.official_title, *trial.conditions, *trial.keywords))
+    text += " " + inclusion_text(trial)
+    if re.search(r"(?i)previously untreated|treatment[- ]na[iï]ve|newly diagnosed|de novo", text):
+        return True
+    for match in re.finditer(r"(?i)first[- ]line", text):
+        before = text[max(0, match.start() - 40) : match.start()].lower()
+        if not re.search(
+            r"after|following|progress|fail|prior|previous|received|refractory|resistant", before
+        ):
+            return True
+    return False
+
+
+def is_resistant(trial: Trial) -> bool:
+    text = " ".join((trial.brief_title, trial.official_title, *trial.conditions, *trial.keywords))
+    return bool(
+        re.search(
+            r"(?i)refractory|resistant|relapsed|recurrent|previously treated|pre-?treated|"
+            r"progress(?:ed|ion|ing) (?:on|after|following)",
+            text,
+        )
+    )
+
+
+def healthy_volunteers_only(trial: Trial) -> bool:
+    return bool(trial.eligibility.healthy_volunteers) and not conditions(trial)
+
+
+def child_ages(trial: Trial) -> str:
+    """ "5 to 8 years" when the trial only takes children (under 18), else ""."""
+    top = _age_in_years(trial.eligibility.maximum_age)
+    if top is None or top >= 18:
+        return ""
+    low = trial.eligibility.minimum_age.strip().lower()
+    high = trial.eligibility.maximum_age.strip().lower()
+    if low and low.split()[-1:] == high.split()[-1:]:
+        return f"{low.split()[0]} to {high}"
+    return f"{low} to {high}" if low else f"up to {high}"
+
+
+def _age_in_years(age: str) -> float | None:
+    found = re.match(r"\s*(\d+(?:\.\d+)?)\s*(year|month|week|day)", age, re.IGNORECASE)
+    if not found:
+        return None
+    return float(found[1]) * _UNIT_DAYS[found[2].lower()] / 365
+
+
+def _schedule_texts(trial: Trial) -> list[str]:
+    outcomes = (*trial.primary_outcomes, *trial.secondary_outcomes)
+    return [
+        trial.brief_summary,
+        trial.detailed_description,
+        *(a.description for a in trial.arms),
+        *(i.description for i in trial.interventions),
+        *(o.time_frame for o in outcomes),
+        *(o.description for o in outcomes),
+    ]
+
+
+def cycle_days(trial: Trial) -> int | None:
+    """The treatment cycle length in days, the one the record gives most often."""
+    pattern = re.compile(
+        r"(?i)\b(\d+)[- ]day (?:treatment )?cycles?"
+        r"|\bcycles? (?:is|are|of|lasts?|lasting|=)\s+(\d+) days"
+        r"|\b(?:treatment |cycles? )?repeats? every (\d+) days"
+        r"|\beach cycle (?:is|being|lasting) (\d+) days"
+    )
+    found = Counter(
+        int(next(g for g in m.groups() if g))
+        for text in _schedule_texts(trial)
+        for m in pattern.finditer(text)
+    )
+    found = Counter({days: n for days, n in found.items() if 5 <= days <= 90})
+    return found.most_common(1)[0][0] if found else None
+
+
+def check_every(trial: Trial) -> str:
+    """ "6 weeks" when the main outcome is checked at a regular interval in weeks or months."""
+    for outcome in trial.primary_outcomes:
+        found = re.search(r"(?i)\bevery\s+(\d+)\s+(weeks|months)\b", outcome.time_frame)
+        if found:
+            return f"{found[1]} {found[2].lower()}"
+    return ""
+
+
+def follow_up(trial: Trial) -> str:
+    """The longest time the outcomes follow people ("67 months"), if it is 2 weeks or more."""
+    best, best_days = "", 0
+    outcomes = (*trial.primary_outcomes, *trial.secondary_outcomes)
+    for text in (o.time_frame for o in outcomes):
+        text = re.sub(r"(?i)\b(one|two|three|four|five|six)\b", lambda m: str(_number(m[1])), text)
+        spans = re.findall(r"(?i)\b(\d+)\s*(day|week|month|year)s?\b", text)
+        spans += [(n, u) for u, n in re.findall(r"(?i)\b(day|week|month|year)\s+(\d+)\b", text)]
+        for number, unit in spans:
+            days = int(number) * _UNIT_DAYS[unit.lower()]
+            if days > best_days:
+                best = f"{int(number)} {unit.lower()}{'s' if int(number) != 1 else ''}"
+                best_days = days
+    return best if best_days >= 14 else ""
+
+
+def country_phrase(country: str) -> str:
+    return f"the {country}" if country in _facts()["countries_with_the"] else country
+
+
+def country_of(near: str) -> str:
+    """The country name records use for what someone typed ("UK" -> "United Kingdom")."""
+    wanted = " ".join(near.split())
+    return _facts()["country_aliases"].get(wanted.lower(), wanted)
+
+
+def nearest_site(sites: tuple[Site, ...], near: str) -> Site | None:
+    """The site whose ZIP or postcode shares the most leading characters (at least 2) with
+    ``near``; else the first recruiting site in that city or country."""
+    wanted = near.strip().lower()
+    if not wanted:
+        return None
+    best, best_score = None, 1
+    for site in sites:
+        code = site.zip.strip().lower()
+        score = len(_common_prefix(code, wanted)) if code else 0
+        if score > best_score:
+            best, best_score = site, score
+    if best is not None:
+        return best
+    country = country_of(near).lower()
+    recruiting_first = sorted(sites, key=lambda s: s.status != "RECRUITING")
+    return next(
+        (
+            s
+            for s in recruiting_first
+            if country in (s.country.lower(), s.city.lower(), s.state.lower())
+        ),
+        None,
+    )
+
+
+def _common_prefix(a: str, b: str) -> str:
+    length = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        length += 1
+    return a[:length]
+
+
+def _unique(names: Iterable[str]) -> tuple[str, ...]:
+    seen: dict[str, str] = {}
+    for name in names:
+        name = " ".join(name.split())
+        if name and name.lower() not in seen:
+            seen[name.lower()] = name
+    return tuple(seen.values())
+
+
+def join_names(names: Iterable[str], *, conjunction: str = "and", limit: int = MAX_NAMES) -> str:
+    """ "A", "A and B", "A, B and C", "A, B, C and others" (past ``limit`` names)."""
+    unique = list(_unique(names))
+    if not unique:
+        return ""
+    if len(unique) > limit:
+        return ", ".join(unique[:limit]) + f" {conjunction} others"
+    if len(unique) == 1:
+        return unique[0]
+    return ", ".join(unique[:-1]) + f" {conjunction} " + unique[-1]

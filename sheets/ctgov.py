@@ -12,9 +12,9 @@ The rules it keeps:
   (seconds or an HTTP date), never longer than ``max_delay``. A connection that cannot be
   made at all (network down, no such host) fails at once: retrying would only make the
   user wait for the same answer.
-- Redirects: followed only on the same host (same scheme and port, or an upgrade from
-  http to https), at most ``MAX_REDIRECTS``; a redirect to another host is refused, so a
-  mirror cannot send the client somewhere the user did not choose.
+- Redirects: followed only on the same host (same scheme, host and port, or the same host
+  moving from http to https), at most ``MAX_REDIRECTS``; a redirect to another host is
+  refused, so a mirror cannot send the client somewhere the user did not choose.
 - Answers: at most ``max_bytes``; a body that is not JSON, or not the study asked for, is
   refused with one line that names the record.
 """
@@ -22,6 +22,7 @@ The rules it keeps:
 from __future__ import annotations
 
 import email.utils
+import json
 import math
 import os
 import re
@@ -100,7 +101,7 @@ class ClinicalTrialsClient:
         self.max_bytes = max_bytes
         self._http = httpx.Client(
             timeout=timeout,
-            follow_redirects=False,  # decided per hop in _send
+            follow_redirects=False,  # decided hop by hop in _follow
             headers={"User-Agent": f"trial-sheets/{__version__}", "Accept": "application/json"},
         )
 
@@ -116,13 +117,17 @@ class ClinicalTrialsClient:
     def get_study(self, nct_id: str) -> dict[str, Any]:
         """The API v2 study object for one NCT number (any case, spaces allowed)."""
         nct_id = normalise_nct(nct_id)
-        data = self._get_json(f"{self.base_url}/studies/{nct_id}", {}, what=nct_id)
+        status, body = self._get(f"{self.base_url}/studies/{nct_id}", {}, what=nct_id)
+        if status == 404:
+            raise RecordError(nct_id, f"no such study on {self.base_url}")
+        data = self._json(status, body, what=nct_id, error=RecordError)
         protocol = data.get("protocolSection") if isinstance(data, dict) else None
         if not isinstance(protocol, dict):
             raise RecordError(nct_id, f"the answer from {self.base_url} is not a study record")
-        answered = str((protocol.get("identificationModule") or {}).get("nctId", "")).strip().upper()
+        ident = protocol.get("identificationModule")
+        answered = str(ident.get("nctId", "") if isinstance(ident, dict) else "").strip().upper()
         if answered != nct_id:
-            shown = answered[:20] or "a study without an NCT number"
+            shown = _printable(answered[:20]) or "a study without an NCT number"
             raise RecordError(nct_id, f"{self.base_url} answered with {shown}, not this study")
         return data
 
@@ -136,7 +141,7 @@ class ClinicalTrialsClient:
         page_size: int = 100,
         max_studies: int | None = None,
     ) -> Iterator[dict[str, Any]]:
-        """Study objects matching a search, page after page until the results (or max_studies) end.
+        """Study objects matching a search, page after page, until the results or max_studies end.
 
         ``condition``, ``term`` and ``location`` are the API's ``query.cond``, ``query.term``
         and ``query.locn``; ``status`` is one overall status code or several
@@ -145,21 +150,26 @@ class ClinicalTrialsClient:
         if not 1 <= page_size <= MAX_PAGE_SIZE:
             raise SheetsError(f"search: page size must be 1 to {MAX_PAGE_SIZE}, not {page_size}")
         statuses = [status] if isinstance(status, str) else list(status or ())
-        params = {
-            key: value
-            for key, value in (
-                ("query.cond", condition), ("query.term", term), ("query.locn", location),
-                ("filter.overallStatus", ",".join(s.strip().upper() for s in statuses if s.strip())),
-                ("pageSize", str(page_size)),
-            )  # fmt: skip
-            if value
+        wanted = ",".join(s.strip().upper() for s in statuses if s.strip())
+        asked = {
+            "query.cond": condition,
+            "query.term": term,
+            "query.locn": location,
+            "filter.overallStatus": wanted,
+            "pageSize": str(page_size),
         }
+        params = {key: value for key, value in asked.items() if value}
         given, seen_tokens = 0, set()
         while max_studies is None or given < max_studies:
-            page = self._get_json(f"{self.base_url}/studies", params, what="search")
+            code, body = self._get(f"{self.base_url}/studies", params, what="search")
+            if code == 404:
+                problem = f"{self.base_url} has no study search (HTTP 404): check the API address"
+                raise FetchError("search", problem)
+            page = self._json(code, body, what="search", error=FetchError)
             studies = page.get("studies") if isinstance(page, dict) else None
             if not isinstance(studies, list) or not all(isinstance(s, dict) for s in studies):
-                raise FetchError("search", f"the answer from {self.base_url} is not a list of studies")
+                problem = f"the answer from {self.base_url} is not a list of studies"
+                raise FetchError("search", problem)
             for study in studies[: None if max_studies is None else max_studies - given]:
                 yield study
                 given += 1
@@ -171,18 +181,15 @@ class ClinicalTrialsClient:
             seen_tokens.add(token)
             params = {**params, "pageToken": str(token)}
 
-    def _get_json(self, url: str, params: dict[str, str], *, what: str) -> Any:
-        status, body = self._get(url, params, what=what)
-        if status == 404:
-            if what == "search":
-                raise FetchError(what, f"{self.base_url} has no study search (HTTP 404): check the API address")
-            raise RecordError(what, f"no such study on {self.base_url}")
+    def _json(self, status: int, body: bytes, *, what: str, error: type[SheetsError]) -> Any:
+        """The parsed answer; an HTTP error or a body that is not JSON is ``error``."""
         if status >= 400:
-            raise FetchError(what, f"{self.base_url} refused the request (HTTP {status})")
+            said = _first_line(body)
+            detail = f"HTTP {status}: {said}" if said else f"HTTP {status}"
+            raise FetchError(what, f"{self.base_url} refused the request ({detail})")
         try:
-            return httpx.Response(200, content=body).json()
-        except ValueError:  # bad JSON, and bytes that are not UTF-8 text
-            error = RecordError if what != "search" else FetchError
+            return json.loads(body)
+        except ValueError:  # bad JSON, and bytes that are not text
             raise error(what, f"the answer from {self.base_url} is not valid JSON") from None
 
     def _get(self, url: str, params: dict[str, str], *, what: str) -> tuple[int, bytes]:
@@ -204,47 +211,61 @@ class ClinicalTrialsClient:
                 retry_after = headers.get("Retry-After")
             if failures >= self.retries:
                 raise FetchError(what, problem)
-            time.sleep(self._delay(failures, retry_after))
+            wait = retry_delay(
+                failures, retry_after, backoff=self.backoff, max_delay=self.max_delay
+            )
+            time.sleep(wait)
             failures += 1
 
-    def _follow(self, url: str, params: dict[str, str], *, what: str) -> tuple[int, httpx.Headers, bytes]:
+    def _follow(
+        self, url: str, params: dict[str, str], *, what: str
+    ) -> tuple[int, httpx.Headers, bytes]:
         for _ in range(MAX_REDIRECTS + 1):
+            stop_at = time.monotonic() + self.deadline
             with self._http.stream("GET", url, params=params) as response:
                 if not response.is_redirect:
-                    return response.status_code, response.headers, self._body(response, what)
+                    body = self._body(response, what, stop_at)
+                    return response.status_code, response.headers, body
                 url, params = self._redirect_target(response, what), {}
         raise FetchError(what, f"too many redirects from {self.base_url}")
 
-    def _body(self, response: httpx.Response, what: str) -> bytes:
+    def _body(self, response: httpx.Response, what: str, stop_at: float) -> bytes:
         """The whole body, refused past max_bytes or past the deadline (bytes dripping in)."""
-        stop_at = time.monotonic() + self.deadline
         chunks, size = [], 0
         for chunk in response.iter_bytes():
             size += len(chunk)
             if size > self.max_bytes:
-                raise FetchError(what, f"the answer from {self.base_url} is larger than {self.max_bytes:,} bytes")
+                problem = f"the answer from {self.base_url} is larger than {self.max_bytes:,} bytes"
+                raise FetchError(what, problem)
             if time.monotonic() > stop_at:
                 raise httpx.ReadTimeout("the answer took longer than the deadline")
             chunks.append(chunk)
         return b"".join(chunks)
 
     def _redirect_target(self, response: httpx.Response, what: str) -> str:
-        here, target = response.url, urljoin(str(response.url), response.headers.get("Location", ""))
-        there = urlsplit(target)
-        same_origin = (there.scheme, there.netloc) == (here.scheme, here.netloc.decode("ascii"))
-        upgrade = here.scheme == "http" and there.scheme == "https" and there.hostname == here.host
-        if not (same_origin or upgrade):
-            raise FetchError(what, f"refused a redirect from {self.base_url} to another host ({target[:200]})")
+        target = urljoin(str(response.url), response.headers.get("Location", ""))
+        try:
+            here, there = _origin(str(response.url)), _origin(target)
+        except (httpx.InvalidURL, ValueError):
+            raise FetchError(what, f"{self.base_url} redirected to an invalid address") from None
+        upgrade = here[0] == "http" and there == ("https", here[1], 443)
+        if not (there == here or upgrade):
+            shown = _printable(target[:200])
+            problem = f"refused a redirect from {self.base_url} to another host ({shown})"
+            raise FetchError(what, problem)
         return target
 
-    def _delay(self, failures: int, retry_after: str | None) -> float:
-        """Seconds to wait before the next try: the server's Retry-After if given, capped."""
-        wait = self.backoff * 2**failures
-        if retry_after:
-            asked = _seconds_from_retry_after(retry_after)
-            if asked is not None:
-                wait = asked
-        return min(max(wait, 0.0), self.max_delay)
+
+def retry_delay(
+    failures: int, retry_after: str | None, *, backoff: float, max_delay: float
+) -> float:
+    """Seconds to wait before the next try: the server's ``Retry-After`` if it gave a usable
+    one, else ``backoff * 2**failures``; never below 0 or above ``max_delay``."""
+    wait = backoff * 2**failures
+    asked = _seconds_from_retry_after(retry_after) if retry_after else None
+    if asked is not None:
+        wait = asked
+    return min(max(wait, 0.0), max_delay)
 
 
 def _seconds_from_retry_after(value: str) -> float | None:
@@ -261,6 +282,26 @@ def _seconds_from_retry_after(value: str) -> float | None:
             when = when.replace(tzinfo=timezone.utc)
         seconds = (when - datetime.now(timezone.utc)).total_seconds()
     return seconds if math.isfinite(seconds) else None
+
+
+def _origin(url: str) -> tuple[str, str, int]:
+    """(scheme, host, port) with the default port filled in, to compare two addresses."""
+    parts = urlsplit(url)
+    default = {"http": 80, "https": 443}.get(parts.scheme)
+    if default is None or not parts.hostname:
+        raise ValueError(url)
+    return parts.scheme, parts.hostname.lower(), parts.port or default
+
+
+def _first_line(body: bytes) -> str:
+    """The start of an error answer (the API explains a bad query in plain text)."""
+    text = body[:400].decode("utf-8", "replace").strip()
+    return _printable(text.splitlines()[0][:150]) if text and not text.startswith("<") else ""
+
+
+def _printable(text: str) -> str:
+    """Server-given text without control characters, safe to put in a message for a terminal."""
+    return "".join(ch for ch in text if ch.isprintable())
 
 
 def _reason(error: httpx.TransportError) -> str:

@@ -1,13 +1,19 @@
 """Legacy ClinicalTrials.gov XML (``<clinical_study>``, the old AllPublicXML format) -> `Trial`.
 
-Parsed with defusedxml: entity declarations, external entities and DTDs are refused, so a
-"billion laughs" file is a clear error, not a hang. Dates such as "June 2026" become
-"2026-06", and coded values match the API v2 spellings ("Phase 2" -> "PHASE2").
+Owns the XML mapping only; reading the file is record.py's job. Parsed with defusedxml with
+DTDs refused outright, so entity tricks ("billion laughs", external entities) are a
+`RecordError`, never a hang or a file read. Values are given the API v2 spellings the rest
+of the project reads: "Phase 1/Phase 2" -> ("PHASE1", "PHASE2"), "Active, not recruiting"
+-> "ACTIVE_NOT_RECRUITING", "Parallel Assignment" -> "PARALLEL", "June 2026" -> "2026-06",
+"June 15, 2026" -> "2026-06-15"; arms list their interventions as "Drug: Name", as in v2.
+Text blocks keep their line structure (only the common indentation goes), because the
+criteria parser reads indentation to tell sub-items from items.
 """
 
 from __future__ import annotations
 
 import re
+import textwrap
 from datetime import datetime
 from xml.etree.ElementTree import Element, ParseError
 
@@ -17,20 +23,44 @@ from defusedxml.ElementTree import fromstring
 from .errors import RecordError
 from .model import Arm, Contact, Design, Eligibility, Intervention, Outcome, Site, Trial
 
+NCT_ID = re.compile(r"NCT\d{8}")
+
+# Where the XML's words differ from the API v2 codes by more than spelling.
+_RENAMED = {
+    "UNKNOWN_STATUS": "UNKNOWN",
+    "BOTH": "ALL",
+    "N_A": "NA",
+    "PARALLEL_ASSIGNMENT": "PARALLEL",
+    "SINGLE_GROUP_ASSIGNMENT": "SINGLE_GROUP",
+    "CROSSOVER_ASSIGNMENT": "CROSSOVER",
+    "FACTORIAL_ASSIGNMENT": "FACTORIAL",
+    "SEQUENTIAL_ASSIGNMENT": "SEQUENTIAL",
+    "OPEN_LABEL": "NONE",  # masking, as older records word it
+    "SINGLE_BLIND": "SINGLE",
+    "DOUBLE_BLIND": "DOUBLE",
+    "SUBJECT": "PARTICIPANT",
+    "CAREGIVER": "CARE_PROVIDER",
+}
+
 
 def trial_from_xml(data: bytes, source: str) -> Trial:
+    """Map one ``<clinical_study>`` document onto `Trial`; raise RecordError when it is not one."""
     try:
         root = fromstring(data, forbid_dtd=True)
-    except (DefusedXmlException, ValueError) as error:
-        raise RecordError(source, f"unsafe XML refused ({type(error).__name__})") from None
-    except ParseError as error:
-        raise RecordError(source, f"not valid XML ({error})") from None
+    except DefusedXmlException:
+        raise RecordError(source, "unsafe XML refused (it declares a DTD or entities)") from None
+    except (ParseError, ValueError) as error:
+        raise RecordError(source, f"not valid XML ({str(error)[:120]})") from None
     if root.tag != "clinical_study":
-        raise RecordError(source, f"not a ClinicalTrials.gov study (root element <{root.tag}>)")
+        raise RecordError(
+            source, f"not a ClinicalTrials.gov study (root element <{root.tag[:40]}>)"
+        )
     nct_id = _text(root, "id_info/nct_id").upper()
-    if not re.fullmatch(r"NCT\d{8}", nct_id):
+    if not NCT_ID.fullmatch(nct_id):
         raise RecordError(source, "the record has no NCT number (id_info/nct_id)")
-    label = f"{source} ({nct_id})" if nct_id not in source else source
+    label = source if nct_id in source else f"{source} ({nct_id})"
+    design = root.find("study_design_info")
+    masking, _, masked = _text(design, "masking").partition("(")
     enrollment = root.find("enrollment")
     return Trial(
         nct_id=nct_id,
@@ -39,119 +69,195 @@ def trial_from_xml(data: bytes, source: str) -> Trial:
         acronym=_text(root, "acronym"),
         status=_code(_text(root, "overall_status")),
         why_stopped=_text(root, "why_stopped"),
-        study_type=_code(_text(root, "study_type")),
+        study_type=_study_type(_text(root, "study_type")),
         phases=_phases(_text(root, "phase")),
-        enrollment=int(enrollment.text) if enrollment is not None and (enrollment.text or "").strip().isdigit() else None,
-        enrollment_is_estimate=enrollment is not None and enrollment.get("type") in ("Anticipated", "Estimated"),
+        enrollment=_count(enrollment),
+        enrollment_is_estimate=enrollment is not None
+        and enrollment.get("type") in ("Anticipated", "Estimated"),
         start_date=_date(_text(root, "start_date")),
         primary_completion_date=_date(_text(root, "primary_completion_date")),
         completion_date=_date(_text(root, "completion_date")),
-        first_posted=_date(_text(root, "study_first_posted")),
-        last_updated=_date(_text(root, "last_update_posted") or _text(root, "last_update_submitted")),
+        first_posted=_date(
+            _text(root, "study_first_posted") or _text(root, "study_first_submitted")
+        ),
+        last_updated=_date(
+            _text(root, "last_update_posted") or _text(root, "last_update_submitted")
+        ),
         sponsor=_text(root, "sponsors/lead_sponsor/agency"),
-        collaborators=tuple(_text(c, "agency") for c in root.findall("sponsors/collaborator")),
+        collaborators=tuple(_all(root, "sponsors/collaborator/agency")),
         conditions=tuple(_all(root, "condition")),
         keywords=tuple(_all(root, "keyword")),
-        brief_summary=_text(root, "brief_summary/textblock"),
-        detailed_description=_text(root, "detailed_description/textblock"),
+        brief_summary=_block(root, "brief_summary/textblock"),
+        detailed_description=_block(root, "detailed_description/textblock"),
         design=Design(
-            allocation=_code(_text(root, "study_design_info/allocation")),
-            intervention_model=_code(_text(root, "study_design_info/intervention_model")),
-            primary_purpose=_code(_text(root, "study_design_info/primary_purpose")),
-            masking=_code(_text(root, "study_design_info/masking").split(" (")[0]),
+            allocation=_code(_text(design, "allocation")),
+            intervention_model=_code(_text(design, "intervention_model")),
+            primary_purpose=_code(_text(design, "primary_purpose")),
+            masking=_code(masking),  # "Double (Participant, Investigator)"
+            who_masked=tuple(
+                code
+                for code in (_code(who) for who in masked.rstrip(")").split(","))
+                if code not in ("", "NONE")
+            ),
         ),
-        arms=tuple(
-            Arm(label=_text(a, "arm_group_label"), type=_code(_text(a, "arm_group_type")),
-                description=_text(a, "description"))  # fmt: skip
-            for a in root.findall("arm_group")
-        ),
+        arms=_arms(root),
         interventions=tuple(
-            Intervention(name=_text(i, "intervention_name"), type=_code(_text(i, "intervention_type")),
-                         description=_text(i, "description"), other_names=tuple(_all(i, "other_name")))  # fmt: skip
+            Intervention(
+                name=_text(i, "intervention_name"),
+                type=_code(_text(i, "intervention_type")),
+                description=_block(i, "description"),
+                other_names=tuple(_all(i, "other_name")),
+            )
             for i in root.findall("intervention")
             if _text(i, "intervention_name")
         ),
         eligibility=Eligibility(
-            criteria_text=_text(root, "eligibility/criteria/textblock"),
+            criteria_text=_block(root, "eligibility/criteria/textblock"),
             sex=_code(_text(root, "eligibility/gender")),
-            minimum_age="" if _text(root, "eligibility/minimum_age") == "N/A" else _text(root, "eligibility/minimum_age"),
-            maximum_age="" if _text(root, "eligibility/maximum_age") == "N/A" else _text(root, "eligibility/maximum_age"),
+            minimum_age=_age(_text(root, "eligibility/minimum_age")),
+            maximum_age=_age(_text(root, "eligibility/maximum_age")),
             healthy_volunteers=_healthy(_text(root, "eligibility/healthy_volunteers")),
+            gender_description=_block(root, "eligibility/gender_description"),
         ),
         primary_outcomes=_outcomes(root, "primary_outcome"),
         secondary_outcomes=_outcomes(root, "secondary_outcome"),
-        central_contacts=tuple(_contact(c) for c in root.findall("overall_contact") + root.findall("overall_contact_backup")),
-        officials=tuple(_contact(o) for o in root.findall("overall_official")),
-        sites=tuple(
-            Site(
-                facility=_text(loc, "facility/name"), city=_text(loc, "facility/address/city"),
-                state=_text(loc, "facility/address/state"), zip=_text(loc, "facility/address/zip"),
-                country=_text(loc, "facility/address/country"), status=_code(_text(loc, "status")),
-                contacts=tuple(_contact(c) for c in loc.findall("contact")),
-            )  # fmt: skip
-            for loc in root.findall("location")
+        central_contacts=tuple(
+            _contact(c, role="CONTACT")
+            for c in [*root.findall("overall_contact"), *root.findall("overall_contact_backup")]
         ),
+        officials=tuple(_contact(o) for o in root.findall("overall_official")),
+        sites=tuple(_site(location) for location in root.findall("location")),
         source=label,
     )
 
 
-def _text(element: Element, path: str) -> str:
+def _text(element: Element | None, path: str) -> str:
+    """The text under ``path``, whitespace folded to single spaces."""
+    found = element.find(path) if element is not None else None
+    return " ".join("".join(found.itertext()).split()) if found is not None else ""
+
+
+def _block(element: Element, path: str) -> str:
+    """A text block with its lines and relative indentation kept, common indentation removed."""
     found = element.find(path)
     if found is None:
         return ""
-    text = "".join(found.itertext())
-    lines = [line.strip() for line in text.strip("\n").split("\n")]
-    return "\n".join(lines).strip()
+    lines = [line.rstrip() for line in "".join(found.itertext()).strip("\n").splitlines()]
+    return textwrap.dedent("\n".join(lines)).strip()
 
 
 def _all(element: Element, path: str) -> list[str]:
-    return [t for t in ("".join(e.itertext()).strip() for e in element.findall(path)) if t]
+    return [
+        t for t in (" ".join("".join(e.itertext()).split()) for e in element.findall(path)) if t
+    ]
 
 
 def _code(text: str) -> str:
-    """ "Active, not recruiting" -> "ACTIVE_NOT_RECRUITING", "Non-Randomized" -> "NON_RANDOMIZED"."""
-    return re.sub(r"[^A-Z0-9]+", "_", text.upper()).strip("_")
+    """ "Active, not recruiting" -> "ACTIVE_NOT_RECRUITING", "N/A" -> "NA", as in API v2."""
+    code = re.sub(r"[^A-Z0-9]+", "_", text.upper()).strip("_")
+    return _RENAMED.get(code, code)
+
+
+def _study_type(text: str) -> str:
+    """ "Observational [Patient Registry]" is OBSERVATIONAL in API v2; "N/A" is no type."""
+    code = _code(text.split("[")[0])
+    return "" if code == "NA" else code
 
 
 def _phases(text: str) -> tuple[str, ...]:
-    if not text:
-        return ()
+    """ "Phase 1/Phase 2" -> ("PHASE1", "PHASE2"); "Early Phase 1" -> ("EARLY_PHASE1",)."""
     if text.strip() == "N/A":
         return ("NA",)
-    early = "EARLY_PHASE1" if "Early Phase 1" in text else None
+    early = ["EARLY_PHASE1"] if "Early Phase 1" in text else []
     numbers = re.findall(r"Phase (\d)", text.replace("Early Phase 1", ""))
-    return tuple(([early] if early else []) + [f"PHASE{n}" for n in numbers])
+    return tuple(early + [f"PHASE{n}" for n in numbers])
 
 
 def _date(text: str) -> str:
+    """ "June 15, 2026" -> "2026-06-15", "June 2026" -> "2026-06"; anything else as written."""
     for fmt, out in (("%B %d, %Y", "%Y-%m-%d"), ("%B %Y", "%Y-%m")):
         try:
-            return datetime.strptime(text.strip(), fmt).strftime(out)
+            return datetime.strptime(text, fmt).strftime(out)
         except ValueError:
             continue
-    return text.strip()
+    return text
+
+
+def _age(text: str) -> str:
+    return "" if text in ("N/A", "") else text
+
+
+def _count(element: Element | None) -> int | None:
+    text = (element.text or "").strip() if element is not None else ""
+    return int(text) if text.isdigit() else None
 
 
 def _healthy(text: str) -> bool | None:
-    if text.startswith("Accepts"):
+    if text in ("Accepts Healthy Volunteers", "Yes"):
         return True
     if text == "No":
         return False
     return None
 
 
+def _arms(root: Element) -> tuple[Arm, ...]:
+    """Arms, each naming its interventions as "Type: Name" (the XML lists it the other way)."""
+    uses: dict[str, list[str]] = {}
+    for intervention in root.findall("intervention"):
+        name = _text(intervention, "intervention_name")
+        named = f"{_text(intervention, 'intervention_type')}: {name}".lstrip(": ")
+        for label in _all(intervention, "arm_group_label"):
+            uses.setdefault(label, []).append(named)
+    return tuple(
+        Arm(
+            label=_text(arm, "arm_group_label"),
+            type=_code(_text(arm, "arm_group_type")),
+            description=_block(arm, "description"),
+            intervention_names=tuple(uses.get(_text(arm, "arm_group_label"), ())),
+        )
+        for arm in root.findall("arm_group")
+        if _text(arm, "arm_group_label")
+    )
+
+
 def _outcomes(root: Element, tag: str) -> tuple[Outcome, ...]:
     return tuple(
-        Outcome(measure=_text(o, "measure"), time_frame=_text(o, "time_frame"), description=_text(o, "description"))
+        Outcome(
+            measure=_text(o, "measure"),
+            time_frame=_text(o, "time_frame"),
+            description=_block(o, "description"),
+        )
         for o in root.findall(tag)
         if _text(o, "measure")
     )
 
 
-def _contact(element: Element) -> Contact:
+def _site(location: Element) -> Site:
+    contacts = [*location.findall("contact"), *location.findall("contact_backup")]
+    return Site(
+        facility=_text(location, "facility/name"),
+        city=_text(location, "facility/address/city"),
+        state=_text(location, "facility/address/state"),
+        zip=_text(location, "facility/address/zip"),
+        country=_text(location, "facility/address/country"),
+        status=_code(_text(location, "status")),
+        contacts=tuple(
+            [_contact(c, role="CONTACT") for c in contacts]
+            + [_contact(i) for i in location.findall("investigator")]
+        ),
+    )
+
+
+def _contact(element: Element, role: str = "") -> Contact:
+    """A person. Newer records keep the whole name, degrees too, in ``last_name``."""
     ext = _text(element, "phone_ext")
     phone = " ".join(p for p in (_text(element, "phone"), f"ext. {ext}" if ext else "") if p)
+    name = " ".join(_text(element, part) for part in ("first_name", "middle_name", "last_name"))
+    degrees = _text(element, "degrees")
     return Contact(
-        name=_text(element, "last_name"), role=_text(element, "role"), phone=phone,
-        email=_text(element, "email"), affiliation=_text(element, "affiliation"),
-    )  # fmt: skip
+        name=" ".join(name.split()) + (f", {degrees}" if degrees else ""),
+        role=role or _code(_text(element, "role")),
+        phone=phone,
+        email=_text(element, "email"),
+        affiliation=_text(element, "affiliation"),
+    )

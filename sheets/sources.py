@@ -1,21 +1,34 @@
-"""Where a record comes from: a file path, or an NCT number (cache first, then the API).
+"""Where a record comes from: a file path, or an NCT number (the cache first, then the API).
 
-``sheets make`` takes either; this module decides which, so the CLI stays thin. The cache
-answers first (a second run makes no request); ``refresh`` asks the API again; ``offline``
-never asks, and says so clearly when the cache has nothing.
+Owns the choice between a file and a number and when to use the network, so the CLI stays
+thin. It does not read record files (record.py), speak HTTP (ctgov.py) or lay out the
+cache (cache.py).
+
+- A spec that names an existing file is read as a file, even if it looks like a number.
+- An NCT number (any case, spaces around it allowed) is looked up in the cache: a cached
+  record is used without any request, so a second run is offline-safe. ``refresh=True``
+  asks the API again; ``offline=True`` never does and says so when the cache is empty.
+- A fetched record is mapped onto `Trial` before it is cached, so an answer that is not a
+  usable study never enters the cache.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from .cache import RecordCache
 from .ctgov import ClinicalTrialsClient, looks_like_nct, normalise_nct
-from .errors import SheetsError
+from .errors import RecordError, SheetsError
 from .files import write_atomic
 from .model import Trial
-from .record import load_trial
+from .record import load_trial, trial_from_study
+
+# "NCT123", "nct 0761": meant as a number, so say what is wrong with it rather than "no such file"
+_ALMOST_NCT = re.compile(r"\s*NCT[\s\d]*", re.IGNORECASE)
 
 
 def resolve_trial(
@@ -24,49 +37,103 @@ def resolve_trial(
     api_url: str | None = None,
     offline: bool = False,
     refresh: bool = False,
-    cache_dir: Path | None = None,
+    cache_dir: Path | str | None = None,
 ) -> Trial:
-    """A record file path, or an NCT number looked up in the cache and then the API."""
-    if Path(spec).exists() or not looks_like_nct(spec):
+    """The `Trial` for a record file path or an NCT number."""
+    if Path(spec).exists() or not (looks_like_nct(spec) or _ALMOST_NCT.fullmatch(spec)):
         return load_trial(Path(spec))
-    return load_trial(cached_record(spec, api_url=api_url, offline=offline, refresh=refresh, cache_dir=cache_dir))
-
-
-def cached_record(
-    spec: str,
-    *,
-    api_url: str | None = None,
-    offline: bool = False,
-    refresh: bool = False,
-    cache_dir: Path | None = None,
-) -> Path:
-    """The cached record file for an NCT number, fetching it first when needed."""
-    nct_id = normalise_nct(spec)
-    cache = RecordCache(cache_dir)
-    cached = cache.newest(nct_id)
-    if cached and (offline or not refresh):
-        return cached
-    if offline:
-        raise SheetsError(f"{nct_id}: not in the record cache ({cache.root}) and --offline forbids fetching it")
-    with ClinicalTrialsClient(api_url) as client:
-        return cache.put(nct_id, client.get_study(nct_id))
+    with RecordSource(
+        api_url=api_url, offline=offline, refresh=refresh, cache_dir=cache_dir
+    ) as source:
+        return source.trial(spec)
 
 
 def fetch_records(
     nct_ids: Iterable[str],
-    out_dir: Path,
+    out_dir: Path | str,
     *,
     api_url: str | None = None,
     offline: bool = False,
     refresh: bool = False,
-    cache_dir: Path | None = None,
+    cache_dir: Path | str | None = None,
 ) -> list[Path]:
-    """Save each study as ``OUT_DIR/NCT<number>.json`` for later offline use (and cache it)."""
+    """Save each study as ``OUT_DIR/NCT<number>.json`` (and cache it) for later offline use.
+
+    Every number is checked before anything is fetched; the files written are records that
+    ``sheets make FILE`` reads.
+    """
+    numbers = list(dict.fromkeys(normalise_nct(spec) for spec in nct_ids))
     written = []
-    for spec in nct_ids:
-        path = cached_record(spec, api_url=api_url, offline=offline, refresh=refresh, cache_dir=cache_dir)
-        trial = load_trial(path)  # a record we cannot read is not saved
-        target = Path(out_dir) / f"{trial.nct_id}.json"
-        write_atomic(target, path.read_bytes())
-        written.append(target)
+    with RecordSource(
+        api_url=api_url, offline=offline, refresh=refresh, cache_dir=cache_dir
+    ) as source:
+        for nct_id in numbers:
+            study = source.study(nct_id)
+            target = Path(out_dir) / f"{nct_id}.json"
+            try:
+                write_atomic(
+                    target, json.dumps(study, ensure_ascii=False, indent=2).encode("utf-8")
+                )
+            except OSError as error:
+                raise SheetsError(f"cannot write {target}: {error.strerror or error}") from None
+            written.append(target)
     return written
+
+
+class RecordSource:
+    """Records by NCT number through one cache and, only when needed, one API client."""
+
+    def __init__(
+        self,
+        *,
+        api_url: str | None = None,
+        offline: bool = False,
+        refresh: bool = False,
+        cache_dir: Path | str | None = None,
+        client: ClinicalTrialsClient | None = None,
+    ):
+        self.api_url = api_url
+        self.offline = offline
+        self.refresh = refresh
+        self.cache = RecordCache(cache_dir)
+        self._client = client
+        self._own_client = client is None
+
+    def __enter__(self) -> RecordSource:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._own_client and self._client is not None:
+            self._client.close()
+            self._client = None
+
+    def trial(self, spec: str) -> Trial:
+        nct_id = normalise_nct(spec)
+        return trial_from_study(self.study(nct_id), nct_id)
+
+    def study(self, spec: str) -> dict[str, Any]:
+        """The API v2 study object: from the cache unless refreshing, else from the API."""
+        nct_id = normalise_nct(spec)
+        if not self.refresh or self.offline:
+            try:
+                cached = self.cache.get(nct_id)
+            except RecordError:
+                if self.offline:
+                    raise
+                cached = None  # a damaged cache file is replaced by a fresh copy
+            if cached is not None:
+                return cached
+        if self.offline:
+            raise RecordError(
+                nct_id,
+                f"not in the record cache ({self.cache.root}), and --offline forbids fetching it",
+            )
+        study = self._api().get_study(nct_id)
+        trial_from_study(study, nct_id)  # refuse what cannot become a sheet before caching it
+        self.cache.put(nct_id, study)
+        return study
+
+    def _api(self) -> ClinicalTrialsClient:
+        if self._client is None:
+            self._client = ClinicalTrialsClient(self.api_url)
+        return self._client

@@ -9,6 +9,7 @@ question (``questions.py`` does).
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -343,7 +344,7 @@ def nearest_site(sites: tuple[Site, ...], near: str) -> Site | None:
     best, best_score = None, 1
     for site in sites:
         code = site.zip.strip().lower()
-        score = len(_common_prefix(code, wanted)) if code else 0
+        score = len(os.path.commonprefix([code, wanted])) if code else 0
         if score > best_score:
             best, best_score = site, score
     if best is not None:
@@ -358,15 +359,6 @@ def nearest_site(sites: tuple[Site, ...], near: str) -> Site | None:
         ),
         None,
     )
-
-
-def _common_prefix(a: str, b: str) -> str:
-    length = 0
-    for x, y in zip(a, b):
-        if x != y:
-            break
-        length += 1
-    return a[:length]
 
 
 def _unique(names: Iterable[str]) -> tuple[str, ...]:

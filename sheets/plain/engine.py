@@ -100,13 +100,11 @@ class Explainer:
 
     def _meaning(self, token: str, context: str) -> tuple[str, str]:
         """(the term to explain, its meaning): the trial's own definition first, then the glossary."""
-        if token in self.defined:
-            entry = self.glossary.lookup(token, context, self.document)
-            return token, entry.plain if entry is not None else self.defined[token]
         entry = self.glossary.lookup(token, context, self.document)
-        if entry is not None:
-            return (entry.term if entry.term.lower() != token.lower() else token), entry.plain
-        return token, ""
+        if entry is None:
+            return token, self.defined.get(token, "")
+        named_here = token in self.defined or entry.term.lower() == token.lower()
+        return (token if named_here else entry.term), entry.plain
 
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“(])")

@@ -6,6 +6,7 @@ Commands parse options, call one library function and report. Library errors
 
 from __future__ import annotations
 
+import functools
 import sys
 from enum import IntEnum
 from pathlib import Path
@@ -65,44 +66,68 @@ def source_options(command):
     )(command)  # fmt: skip
 
 
+def sheet_option_flags(command):
+    """The flags that shape a sheet, shared by every command that makes sheets.
+
+    Each flag lands in the command's ``sheet_flags`` dict; `options_from_flags` turns that
+    into a checked `SheetOptions`. Add a new sheet option here, once, for all commands.
+    """
+    flags = [
+        click.option(
+            "--paper", type=click.Choice(PAPER_SIZES), default="letter", show_default=True,
+            help="Paper size.",
+        ),
+        click.option(
+            "--link-template", default=DEFAULT_LINK_TEMPLATE, show_default=True,
+            help="Address the QR code links to; {nct_id} is replaced by the trial's number.",
+        ),
+        click.option("--near", metavar="ZIP|COUNTRY", help="Your ZIP/postcode or country, to name the nearest site."),
+        click.option("--secondary-outcomes", is_flag=True, help="Also list the secondary outcomes."),
+        click.option(
+            "--questions", "questions_file", type=click.Path(path_type=Path, dir_okay=False),
+            help="A TOML file of extra questions: [doctor] questions = [...], [coordinator] questions = [...].",
+        ),
+    ]  # fmt: skip
+    names = ("paper", "link_template", "near", "secondary_outcomes", "questions_file")
+
+    def collect(**kwargs):
+        kwargs["sheet_flags"] = {name: kwargs.pop(name) for name in names}
+        return command(**kwargs)
+
+    collect = functools.update_wrapper(collect, command)
+    for flag in reversed(flags):
+        collect = flag(collect)
+    return collect
+
+
+def options_from_flags(sheet_flags: dict) -> SheetOptions:
+    from .options import questions_from_file
+
+    flags = dict(sheet_flags)
+    questions_file = flags.pop("questions_file")
+    doctor, coordinator = questions_from_file(questions_file) if questions_file else ((), ())
+    return SheetOptions(**flags, extra_doctor_questions=doctor, extra_coordinator_questions=coordinator)
+
+
 @main.command()
 @click.argument("record")
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
     help="Where to write the PDF. Default: NCT<number>.pdf in the current folder.",
 )  # fmt: skip
-@click.option(
-    "--paper", type=click.Choice(PAPER_SIZES), default="letter", show_default=True,
-    help="Paper size.",
-)  # fmt: skip
-@click.option(
-    "--link-template", default=DEFAULT_LINK_TEMPLATE, show_default=True,
-    help="Address the QR code links to; {nct_id} is replaced by the trial's number.",
-)  # fmt: skip
-@click.option("--near", metavar="ZIP|COUNTRY", help="Your ZIP/postcode or country, to name the nearest site.")
-@click.option("--secondary-outcomes", is_flag=True, help="Also list the secondary outcomes.")
-@click.option(
-    "--questions", "questions_file", type=click.Path(path_type=Path, dir_okay=False),
-    help="A TOML file of extra questions: [doctor] questions = [...], [coordinator] questions = [...].",
-)  # fmt: skip
+@sheet_option_flags
 @source_options
 @click.pass_context
 def make(
-    ctx: click.Context, record: str, output: Path | None, paper: str, link_template: str,
-    near: str | None, secondary_outcomes: bool, questions_file: Path | None,
+    ctx: click.Context, record: str, output: Path | None, sheet_flags: dict,
     api_url: str | None, offline: bool, refresh: bool,
 ) -> None:  # fmt: skip
     """Make the question sheet for RECORD: a study file (JSON or XML) or an NCT number."""
     from . import write_sheet
-    from .options import questions_from_file
     from .sources import resolve_trial
 
     ctx.meta["sheets.record"] = str(record)
-    doctor, coordinator = questions_from_file(questions_file) if questions_file else ((), ())
-    options = SheetOptions(
-        paper=paper, link_template=link_template, near=near, secondary_outcomes=secondary_outcomes,
-        extra_doctor_questions=doctor, extra_coordinator_questions=coordinator,
-    )  # fmt: skip
+    options = options_from_flags(sheet_flags)
     trial = resolve_trial(record, api_url=api_url, offline=offline, refresh=refresh)
     ctx.meta["sheets.record"] = trial.source
     written = write_sheet(trial, output or Path(f"{trial.nct_id}.pdf"), options)

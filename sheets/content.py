@@ -43,6 +43,16 @@ class NumberedCriterion:
     plain: str
     original: str
 
+    @property
+    def lead(self) -> str:
+        """The first line: the whole criterion, or the lead of a labelled item or list."""
+        return self.plain.split("\n", 1)[0]
+
+    @property
+    def items(self) -> tuple[str, ...]:
+        """The lines set below the lead: a trait, or the entries of an "any of these" list."""
+        return tuple(self.plain.split("\n")[1:])
+
 
 @dataclass(frozen=True)
 class OutcomeLine:

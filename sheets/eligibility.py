@@ -21,6 +21,9 @@ _HEADER = re.compile(
         (?P<rest>.*)$""",
     re.I | re.X,
 )
+_GLUED_HEADER = re.compile(
+    r"(?<=[\w).])\s+((?:(?:Additional|Key)\s+(?i:inclusion|exclusion)|Inclusion|Exclusion|INCLUSION|EXCLUSION)\s+[Cc]riteria\b[^:\n]{0,60}:)\s*$"
+)
 _SWITCH = re.compile(
     r"^(?:(?P<exclusion>exclusions?|[^:]{0,60}\b(?:will be|are|is) (?:excluded|not eligible|ineligible)\b[^:]{0,40})"
     r"|(?P<inclusion>inclusions?|[^:]{0,60}\b(?:will be|are|is) (?:included|eligible)\b[^:]{0,40}))\s*:$",
@@ -82,6 +85,13 @@ class _Parser:
         self.top_style: str | None = None
 
     def feed(self, raw_line: str) -> None:
+        glued = _GLUED_HEADER.search(raw_line)
+        if glued and len(raw_line[: glued.start()].split()) >= 3:
+            # "... within the catchment area Inclusion criteria for the main group:": the
+            # record lost a line break; the header starts a section of its own.
+            self.feed(raw_line[: glued.start()])
+            self.feed(glued[1])
+            return
         expanded = raw_line.expandtabs(4)
         line = " ".join(expanded.split())
         if not line:

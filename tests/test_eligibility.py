@@ -222,3 +222,19 @@ def test_any_text_parses_without_error_and_keeps_its_words(text):
     criteria = parse_criteria(text)
     assert all(c.original for c in criteria)
     assert not words_kept(text, criteria)
+
+
+def test_a_header_glued_to_the_end_of_an_item_starts_its_own_section():
+    text = (
+        "Inclusion Criteria:\n"
+        "  1. Suspected acute stroke within the STEMO catchment area Inclusion criteria for primary study population:\n"
+        "  2. Final diagnosis of ischemic stroke\n"
+        "Exclusion Criteria:\n"
+        "  1. Malignant disease with life expectancy < 1 year Additional exclusion criteria for primary study population:\n"
+        "  2. Major surgery within 4 weeks\n"
+    )
+    first, second, third, fourth = parse_criteria(text)
+    assert first.original == "Suspected acute stroke within the STEMO catchment area"
+    assert "primary study population" in second.heading and second.kind == "inclusion"
+    assert third.original == "Malignant disease with life expectancy < 1 year"
+    assert "primary study population" in fourth.heading and fourth.kind == "exclusion"

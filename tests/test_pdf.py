@@ -6,7 +6,7 @@ import os
 import re
 
 import pytest
-from conftest import FIXED_DAY, RECORDS, ROOT, SECTION_HEADINGS, SEED_RECORD
+from conftest import DATA, FIXED_DAY, RECORDS, ROOT, SECTION_HEADINGS, SEED_RECORD
 from pdfcheck import POINTS_PER_MM, find_qr, font_files, page_texts, reader, text_of
 
 from sheets import SheetOptions, load_trial, render_pdf
@@ -173,6 +173,16 @@ def test_the_sheet_has_plain_lines_a_glossary_box_and_the_reading_grade(seed_pdf
     glossary = text[text.index("Words on this sheet") : text.index("The study's own wording")]
     assert "ECOG: Eastern Cooperative Oncology Group: a 0 to 5 score" in glossary
     assert "metastases: cancer that has spread" in glossary
+
+
+def test_list_items_and_labelled_traits_print_on_lines_of_their_own_below_their_lead(seed_pdf):
+    lines = [line.strip() for page in page_texts(seed_pdf) for line in page.splitlines()]
+    lead = next(i for i, line in enumerate(lines) if line.endswith("treatment with any of these:"))
+    assert lines[lead + 1 : lead + 3] == ["– Lomustine.", "– Anlotinib."]
+    trial = load_trial(DATA / "records" / "NCT03630471.json")
+    lines = [line.strip() for page in page_texts(render_pdf(trial)) for line in page.splitlines()]
+    lead = lines.index("I-1 You may be able to join if this is true for you:")
+    assert lines[lead + 1].startswith("– For adolescent people:")
 
 
 def test_the_seed_sheet_text_matches_the_reviewed_golden_text(seed_pdf):

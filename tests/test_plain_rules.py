@@ -72,7 +72,7 @@ def plain(text: str, kind: str = "inclusion") -> str:
         ("exclusion", "Previous participation in this study.", ["You cannot join if you have taken part in this study"], []),
         ("exclusion", "Lack of ability to cooperate", ["You cannot join if you cannot cooperate"], []),
         ("inclusion", "Experience heartburn symptoms ≥2 days/week during the past 3 months",
-         ["You may be able to join if you experience heartburn"], ["this applies to you"]),
+         ["You may be able to join if you experience heartburn"], ["this is true for you"]),
         ("exclusion", "Patients with myocardial infarction within the past 3 months.",
          ["You cannot join if you have had a heart attack within the past 3 months."], []),
         ("exclusion", "No insomnia", ["You cannot join if", "insomnia"], ["no insomnia"]),
@@ -103,7 +103,32 @@ def test_lists_of_describing_words_or_of_phrases_are_not_cut_into_items(criterio
 
 def test_a_list_of_things_joined_by_or_becomes_one_line_each():
     text = plain("Previous treatment with lomustine, anlotinib, or other similar anti-angiogenic TKIs.", "exclusion")
-    assert text.startswith("You cannot join if you have had treatment with any of these: Lomustine. Anlotinib.")
+    lead, *items = text.split("\n")
+    assert lead == "You cannot join if you have had treatment with any of these:"
+    assert items[:2] == ["Lomustine.", "Anlotinib."]
+    assert items[2].startswith("Other similar anti-angiogenic TKIs.")
+
+
+def test_words_the_list_items_share_stay_in_the_lead():
+    text = plain("Known allergy to local anesthetics, fentanyl, or hydromorphone", "exclusion")
+    lead, *items = text.split("\n")
+    assert lead.endswith("allergic to any of these:") or lead.endswith("allergy to any of these:"), lead
+    assert [i.split(".")[0] for i in items] == ["Local anesthetics", "Fentanyl", "Hydromorphone"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "criterion", "frame", "trait"),
+    [
+        ("exclusion", "Regular consumer of soft drug (cannabis) or hard drug (opioid)",
+         "You cannot join if this is true for you:", "Regular consumer of soft drug"),
+        ("inclusion", "First primary cancer diagnosis",
+         "You may be able to join if this is true for you:", "First primary cancer diagnosis."),
+    ],
+)  # fmt: skip
+def test_a_trait_that_is_not_a_clause_is_a_labelled_item_below_its_frame(kind, criterion, frame, trait):
+    lead, item = plain(criterion, kind).split("\n")
+    assert lead == frame
+    assert item.startswith(trait)
 
 
 def test_the_performance_scale_is_explained_once_by_its_rule_not_again_by_the_glossary():
@@ -143,16 +168,16 @@ def test_inline_definitions_are_found_and_used():
     ("kind", "criterion", "must_say", "must_not_say"),
     [
         ("exclusion", "Patients suffering from ST-segment elevation myocardial infarction (STEMI)",
-         ["You cannot join if you have ST-segment elevation heart attack"], ["this applies to you"]),
+         ["You cannot join if you have ST-segment elevation heart attack"], ["this is true for you"]),
         ("exclusion", "Patient unable to quantify pain level", ["You cannot join if you cannot quantify pain level."], []),
         ("inclusion", "Participants without a history of gastrointestinal disorders (control group)",
-         ["You may be able to join if you have not had"], ["do not have had", "this applies to you"]),
+         ["You may be able to join if you have not had"], ["do not have had", "this is true for you"]),
         ("exclusion", "The presence of uncontrolled systemic disease.",
          ["You cannot join if you have uncontrolled systemic disease."], ["presence"]),
         ("exclusion", "Used opioids in the past 6 months", ["You cannot join if you have used opioids in the past 6 months."], []),
         ("inclusion", "With segmental vitiligo.", ["You may be able to join if you have segmental vitiligo."], []),
-        ("exclusion", "acute sepsis", ["You cannot join if you have acute sepsis."], ["this applies to you"]),
-        ("exclusion", "Foreign traveller but no symptoms", ["this applies to you"], ["you have foreign"]),
+        ("exclusion", "acute sepsis", ["You cannot join if you have acute sepsis."], ["this is true for you"]),
+        ("exclusion", "Foreign traveller but no symptoms", ["this is true for you:\nForeign traveller"], ["you have foreign"]),
         ("exclusion", "Chronic diarrhea", ["You cannot join if you have chronic diarrhea."], []),
         ("exclusion", "Currently have nausea", ["You cannot join if you now have nausea."], ["have now have"]),
         ("exclusion", "Currently taking a prostaglandin analogue",

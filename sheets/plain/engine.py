@@ -18,9 +18,20 @@ from ..model import Criterion, PlainCriterion
 from . import rules
 from .glossary import Glossary, glossary, inline_definitions
 from .normalise import keeps_numbers, spell_out
-from .wording import clause, lift_asides, with_verb, split_long, swap_words, top_level_split, upper_first
+from .wording import (
+    APPLIES,
+    ITEM,
+    clause,
+    lift_asides,
+    split_long,
+    swap_words,
+    top_level_split,
+    upper_first,
+    with_verb,
+)
 
 FRAMES = {"inclusion": "You may be able to join if", "exclusion": "You cannot join if"}
+LINE = "\n"  # separates the lines a criterion shows as: a lead ending in ":" and its items
 
 _ABBREVIATION = re.compile(
     r"(?<![\w-])(?=[\w-]*[A-Z][\w-]*[A-Z])[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*(?![\w])"
@@ -63,7 +74,10 @@ class Explainer:
     abbreviation_count: int = 0
 
     def explain(self, text: str, context: str) -> str:
-        """Each sentence, followed by short sentences that explain its new terms."""
+        """Each sentence, followed by short sentences that explain its new terms; lines stay lines."""
+        return LINE.join(self._explain_line(line, context) for line in text.split(LINE))
+
+    def _explain_line(self, text: str, context: str) -> str:
         out = []
         for sentence in _SENTENCE.split(text):
             out.append(sentence)
@@ -107,7 +121,7 @@ class Explainer:
         return (token if named_here else entry.term), entry.plain
 
 
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“(])")
+_SENTENCE = re.compile(r"(?<=[.!?])[^\S\n]+(?=[A-Z0-9\"“(])")
 
 
 def plain_criteria(
@@ -161,7 +175,7 @@ def _rewrite(criterion: Criterion, explainer: Explainer, families: list[str] | N
     plain = explainer.explain(framed, context=original)
     if not keeps_numbers(original, plain):
         family = "generic (as written)"
-        plain = explainer.explain(_frame(criterion.kind, ["this applies to you: " + spelled]), original)
+        plain = explainer.explain(_frame(criterion.kind, [APPLIES + " " + spelled]), original)
     if families is not None:
         families.append(family)
     return PlainCriterion(kind=criterion.kind, plain=plain, original=original)
@@ -182,20 +196,40 @@ _NOTHING = re.compile(r"(?i)^\W*(?:none|n/?a|not applicable|no(?:ne)? (?:exclusi
 
 def _generic(text: str) -> list[str]:
     if _NOTHING.match(text):
-        return ["this applies to you: the study lists nothing here"]
+        return [APPLIES + " the study lists nothing here"]
     parts = top_level_split(text)
     if not parts:
-        return ["this applies to you: " + swap_words(text)]
+        return [APPLIES + " " + swap_words(text)]
     return [clause(parts[0]), *(upper_first(with_verb(swap_words(p))) for p in parts[1:])]
 
 
 def _frame(kind: str, sentences: list[str]) -> str:
+    """The sentences under the kind's frame, as the lines the sheet shows.
+
+    A criterion that is a trait rather than a clause ("this describes you: <trait>") is a
+    labelled item: the frame is its lead line and the trait its own line, which the sheet
+    sets below it; a list ("... any of these:") gives each item a line of its own.
+    """
     first, *rest = sentences
+    if first.startswith(APPLIES):
+        trait = first[len(APPLIES) :].strip()
+        first, rest = APPLIES, [ITEM + upper_first(trait), *rest]
     out: list[str] = []
     for sentence in [f"{FRAMES[kind]} {first}".strip(), *rest]:
-        for piece in lift_asides(sentence):
-            out += split_long(piece)
-    return " ".join(s if s.endswith((".", "?", "!", ":")) else s + "." for s in out if s.strip())
+        pieces = [p for piece in lift_asides(sentence.removeprefix(ITEM)) for p in split_long(piece)]
+        if sentence.startswith(ITEM) and pieces and not pieces[0].startswith(ITEM):
+            pieces[0] = ITEM + pieces[0]
+        out += pieces
+    lines: list[str] = []
+    for sentence in (s for s in out if s.removeprefix(ITEM).strip()):
+        text = sentence.removeprefix(ITEM)
+        text = text if text.endswith((".", "?", "!", ":")) else text + "."
+        starts_line = not lines or sentence.startswith(ITEM) or lines[-1].endswith(":")
+        if starts_line:
+            lines.append(text)
+        else:
+            lines[-1] += " " + text
+    return LINE.join(lines)
 
 
 def sheet_glossary(texts: Iterable[str], context: str = "") -> tuple[tuple[str, str], ...]:

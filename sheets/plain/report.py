@@ -76,8 +76,8 @@ def format_report(report: ReadabilityReport) -> str:
         f"criteria found:              {report.criteria}",
         f"given a plain line:          {report.rewritten} ({_share(report.rewritten, report.criteria)})",
         "reading grade (Flesch-Kincaid), per text: "
-        f"plain median {statistics.median(report.grades_plain or [0]):.1f}, 90th percentile "
-        f"{_percentile(report.grades_plain, 0.9):.1f}; original median "
+        f"plain median {statistics.median(report.grades_plain or [0]):.2f}, 90th percentile "
+        f"{_percentile(report.grades_plain, 0.9):.2f}; original median "
         f"{statistics.median(report.grades_original or [0]):.1f}, 90th percentile "
         f"{_percentile(report.grades_original, 0.9):.1f}",
         "SMOG grade, per text:        "

@@ -188,8 +188,14 @@ def _contraception(m: re.Match[str], text: str) -> Built:
 
 def _consent(m: re.Match[str], text: str) -> Built:
     rest = re.sub(r"(?i)^(?:and|,)\s+", "", _rest(text, m))
+    if re.match(r"(?i)(?:for|to|of|from|in|on|by|with)\b", rest):  # "consent for their child to ..."
+        return f"you agree to take part and sign the consent form {swap_words(_yours(rest))}", []
     extra = [f"Also, {clause(rest)}."] if rest else []
     return "you agree to take part and sign the consent form", extra
+
+
+def _yours(text: str) -> str:
+    return re.sub(r"(?i)\b(?:their|his or her|his/her)\b", "your", text)
 
 
 def _comply(m: re.Match[str], text: str) -> Built:
@@ -271,7 +277,11 @@ RULES: tuple[Rule, ...] = tuple(
         ("brain metastases", r"(?:(?:untreated|active|uncontrolled|symptomatic|unstable|known)\s+(?:or\s+\w+\s+)?)*(?:brain|CNS|central nervous system|leptomeningeal)\s+(?:metastases|metastasis|metastatic disease|involvement)", _brain),
         ("pregnancy and breastfeeding", r"^(?:women who are\s+|females? who (?:are|is)\s+|currently\s+|being\s+)?(?:pregnan(?:t|cy)|breast[- ]?feeding|lactating|nursing)(?:\s*(?:,|or|and|/)\s*(?:pregnan(?:t|cy)|breast[- ]?feeding|lactating|nursing))*", _pregnant),
         ("contraception", r"(?:agree|willing|must|should)[\w\s,]*?\s+(?:to\s+)?(?:use|practice|practise)\s+(?:an?\s+)?(?:highly\s+)?(?:effective|adequate|acceptable|reliable|two)?\s*(?:methods?\s+of\s+)?(?:contraception|contraceptive|birth control)", _contraception),
-        ("consent", r"^(?:(?:voluntarily|must|able to|willing to|ability to|capable of)\s+)*(?:give|giving|provide|providing|sign|signs|signed|signing|understand|understood)?\s*(?:and\s+(?:sign|signed|date|dated)\s+)?(?:a\s+|an\s+|the\s+)?(?:written\s+|signed\s+)?informed consent(?:\s+form)?(?:\s+(?:document|prior to[\w\s-]*?procedures?))?", _consent),
+        ("consent", r"^(?:(?:voluntarily|must|able to|willing to|ability to|capable of|(?:are|is)\s+(?:willing|able)(?:\s+and\s+(?:willing|able))?\s+to)\s+)*"
+                    r"(?:(?:give|giving|provide|providing|sign|signs|signed|signing|understand|understood)?\s*(?:and\s+(?:sign|signed|date|dated)\s+)?(?:a\s+|an\s+|the\s+)?(?:written\s+|signed\s+(?:and\s+dated\s+)?)?informed consent"
+                    r"|(?:give|giving|provide|providing|sign|signs|signed|signing)\s+(?:and\s+(?:sign|signed|date|dated)\s+)?(?:a\s+|an\s+|the\s+)?(?:written\s+|signed\s+)?consent"
+                    r"|(?:a\s+)?(?:written|signed)\s+consent)"
+                    r"(?:\s+(?:form|document)s?)?(?:\s+(?:prior to[\w\s-]*?procedures?|before (?:any )?(?:study )?(?:procedures?|screening|registration|enrol+ment)))?", _consent),
         ("following the study plan", r"^(?:(?:is|are)\s+)?(?:willing|able)\s+(?:and|or)\s+(?:able|willing)\s+to\s+(?:comply|follow|adhere)\s+with\s+(?:all\s+)?(?:the\s+)?(?:study\s+)?(?:protocol|procedures|visits|requirements)[\w\s,/-]*", _comply),
         ("other cancers", r"(?:other|another|second|secondary|prior|previous|additional|concurrent)\s+(?:active\s+|invasive\s+|primary\s+)?(?:malignanc(?:y|ies)|cancers?)", _other_cancer),
         ("heart failure (NYHA)", r"(?:New York Heart Association|NYHA)\s*(?:\(NYHA\)\s*)?(?:functional\s+)?(?:class|classification|grade)?\s*(?:of\s+)?(?P<cls>(?:I{1,3}V?|IV)(?:\s*(?:or|to|and|-|/)\s*(?:I{1,3}V?|IV))?)", _nyha),

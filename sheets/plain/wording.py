@@ -13,6 +13,8 @@ from functools import cache
 from importlib.resources import files
 
 MAX_WORDS = 14
+APPLIES = "this is true for you:"  # leads a criterion that is a trait, not a clause
+ITEM = "\x1f"  # marks a sentence that starts a line of its own (an item under a lead)
 
 
 @cache
@@ -35,7 +37,17 @@ def swap_words(text: str) -> str:
         new = swaps[found.lower()]
         return new[:1].upper() + new[1:] if found[:1].isupper() and found[1:2].islower() else new
 
-    return pattern.sub(replace, text)
+    return _fix_articles(pattern.sub(replace, text))
+
+
+_A_BEFORE_VOWEL = re.compile(r"\b([Aa]) (?=(?:[aeio]|un(?!i))[a-z])")
+_AN_BEFORE_CONSONANT = re.compile(r"\b([Aa])n (?=[bcdfgjklmnpqrstvwxyz][a-z])")
+
+
+def _fix_articles(text: str) -> str:
+    """ "an appropriate partner" became "an right partner": the article follows its new word."""
+    text = _A_BEFORE_VOWEL.sub(lambda m: m[1] + "n ", text)
+    return _AN_BEFORE_CONSONANT.sub(lambda m: m[1] + " ", text)
 
 
 _THEY = r"(?:they|he or she|he/she|she or he|s/he|the (?:patient|subject|participant|person))"
@@ -46,9 +58,17 @@ _WHO = (
 )
 # Subjects that say nothing about who may join ("Patients without ..."), unlike "women" or "children".
 _ANYONE = r"(?:patients?|subjects?|participants?|individuals?|persons?|people|person|those)"
+_VERBS = (  # what a criterion may start with, after its unwritten subject: "(Patient) agrees to ..."
+    r"agree|accept|consent|understand|speak|read|live|reside|meet|fulfil|fulfill|provide|"
+    r"sign|experience|complete|own|plan|intend|need|take|use|weigh|suffer|present|attend|"
+    r"smoke|drink|sleep|work|walk|wear|report|receive|undergo|give|commit"
+)
 _SUBJECT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.I), replacement)
     for pattern, replacement in (
+        (r"^who\s+(?:are|is)\s+", "you are "),
+        (r"^who\s+(?:have|has)\s+", "you have "),
+        (r"^who\s+", "you "),
         (rf"^{_THEY}\s+(?:are|is)\s+", "you are "),
         (rf"^{_THEY}\s+(?:have|has)\s+", "you have "),
         (rf"^{_THEY}\s+(?:must|should|will|can)\s+", "you "),
@@ -88,9 +108,10 @@ _SUBJECT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^(?:must|should)\s+be\s+", "you are "),
         (r"^(?:must|should)\s+have\s+", "you have "),
         (r"^(?:must|should)\s+", "you "),
-        (r"^(?=(?:agree|accept|consent|understand|speak|read|live|reside|meet|fulfil|fulfill|provide|"
-         r"sign|experience|complete|own|plan|intend|need|take|use|weigh|suffer|present|attend|"
-         r"smoke|drink|sleep|work|walk|wear|report|receive|undergo|give|commit)s?\b)", "you "),
+        (rf"^(?:the\s+)?{_ANYONE}\s+(?:does|do)\s+not\s+", "you do not "),
+        (rf"^(?:the\s+)?{_ANYONE}\s+(?=(?:{_VERBS})(?:s|es)?\b)", "you "),
+        (rf"^(?=(?:{_VERBS})s?\b)", "you "),
+        (r"^be\s+", "you are "),
         (r"^(?:unable|inability|lack of (?:the )?ability|not able)\s+to\s+", "you cannot "),
         (r"^(?:(?:has|have)\s+)?(?:the\s+)?ability\s+to\s+", "you can "),
         (r"^(?:cannot|can not|could not)\s+", "you cannot "),
@@ -147,9 +168,20 @@ _MEASURE = re.compile(
 )
 
 
+_DANGLING = frozenset("for of in with on to from by at during within than and or".split())
+
+
+def _measure(text: str) -> re.Match[str] | None:
+    """A measured thing and its comparison; not "diabetes for at least 6 months" (a duration)."""
+    match = _MEASURE.match(text)
+    if match and match["name"].split()[-1].lower() in _DANGLING:
+        return None
+    return match
+
+
 def with_verb(text: str) -> str:
     """ "Platelet count at least 100" -> "Platelet count is at least 100": a sentence, not a label."""
-    match = _MEASURE.match(text)
+    match = _measure(text)
     if not match or match["cmp"] in ("from", "of"):
         return text
     last = match["name"].split()[-1].lower()
@@ -167,16 +199,29 @@ def as_clause(text: str) -> str:
             text = replacement + _lower_first(text[match.end():])
             break
     else:
-        measured = _MEASURE.match(text)
+        measured = _measure(text)
         if measured and measured["cmp"] not in ("from", "of") and not _SUBJECT_WORD.match(text):
             text = "your " + _lower_first(with_verb(text))
         elif _names_a_condition(text):
             text = "you have " + _lower_first(text)  # "Uncontrolled diabetes" -> "you have ..."
         else:
-            text = "this applies to you: " + _lower_first(text)
+            text = f"{APPLIES} {_lower_first(text)}"
     for pattern, replacement in _PRONOUNS:
         text = pattern.sub(replacement, text)
-    return text
+    return _AFTER_YOU.sub(lambda m: m[1] + _base_verb(m[2]), text)
+
+
+# "you has given consent", "you Understands Swedish": the trial's third-person verb, now after "you"
+_THIRD_PERSON = {"has": "have", "is": "are", "was": "were", "does": "do", "be": "are", "goes": "go"}
+_AFTER_YOU = re.compile(rf"(?i)(\byou )(has|is|was|does|be|goes|(?:{_VERBS})(?:es|s))\b")
+
+
+def _base_verb(verb: str) -> str:
+    lower = verb.lower()
+    if lower in _THIRD_PERSON:
+        return _THIRD_PERSON[lower]
+    stem = lower[:-2] if lower.endswith("es") and re.fullmatch(_VERBS, lower[:-2]) else lower[:-1]
+    return stem  # "understands" -> "understand", "undergoes" -> "undergo", "resides" -> "reside"
 
 
 _CONDITION_HEAD = re.compile(
@@ -269,6 +314,8 @@ _RESTATE = (
     (re.compile(r",?\s+\(?as (judged|set|measured|shown|confirmed|recorded|checked|found) (by|on|in)\s+"),
      r". This is \1 \2 "),
     (re.compile(r",?\s+(?:meaning|that is,)\s+(?=\w)"), ". This means "),
+    (re.compile(r",?\s+\(?(?:as\s+)?defined\s+as\s+(?=\w)"), ". This means "),
+    (re.compile(r",?\s+\(?(?:as\s+)?defined\s+by\s+(?=\w)"), ". This is set by "),
 )
 _BREAK = re.compile(r",\s+(?=(?:and|or|but|with|without|including|such as|for example|that is(?=,)|unless|except|if|which|who|where|when)\b)")
 
@@ -279,6 +326,7 @@ _OR_LIST = re.compile(
     r"(?P<items>[^,;:()]{2,60}(?:,\s+[^,;:()]{2,60}){1,}),?\s+or\s+(?P<last>[^,;:()]{2,50})$"
 )
 _NOT_AN_ITEM = re.compile(r"(?i)^(?:or|and|of|in|to|for|from|with|at|by|as|than|but|not)\b")
+_SHARED_HEAD = re.compile(r"(?i)^(?P<head>(?:[a-z-]+ ){0,2}[a-z-]+ (?:to|of|with|from|for|on))\s+(?P<rest>\S.*)$")
 _ADJECTIVE = re.compile(r"(?i)^[a-z-]+(?:al|ic|ous|ive|ary|ar|ent|ant|ed)$")
 
 
@@ -298,7 +346,12 @@ def split_or_list(sentence: str) -> list[str] | None:
         return None
     if any(_ADJECTIVE.match(i) for i in items[:-1]):
         return None
-    return [f"{match['lead']} any of these:", *(f"{upper_first(i)}." for i in items)]
+    lead = match["lead"]
+    shared = _SHARED_HEAD.match(items[0])
+    if shared and all(len(i.split()) <= 3 for i in items[1:]):
+        # "allergic to local anesthetics, fentanyl or hydromorphone": "allergic to" is shared
+        lead, items[0] = f"{lead} {shared['head']}", shared["rest"]
+    return [f"{lead} any of these:", *(f"{ITEM}{upper_first(i)}." for i in items)]
 
 
 # A time window that closes a long sentence and only looks back: "... within 6 months before

@@ -223,3 +223,57 @@ def test_a_long_sentence_ends_with_its_time_window_as_a_sentence_of_its_own():
 def test_a_for_example_aside_starts_its_own_sentence_with_its_examples():
     text = plain("Other non-pseudoachondroplasia related health conditions, e.g. cancers.", "exclusion")
     assert text.endswith(". For example, cancers.") and "for example. Cancers" not in text
+
+
+@pytest.mark.parametrize(
+    ("kind", "criterion", "says"),
+    [
+        ("inclusion", "Has given free and informed consent", "You may be able to join if you have given"),
+        ("inclusion", "Understands Swedish or English verbally and in writing",
+         "You may be able to join if you understand Swedish or English"),
+        ("inclusion", "Patient uses insulin", "You may be able to join if you use insulin."),
+        ("inclusion", "Patients undergoes surgery", "You may be able to join if you have surgery."),
+        ("inclusion", "Be a member of a health insurance plan", "You may be able to join if you are a member of"),
+        ("exclusion", "Patient does not smoke", "You cannot join if you do not smoke."),
+        ("exclusion", "Who are receiving a physical therapy treatment", "You cannot join if you are getting a physical"),
+        ("exclusion", "Patients refused to be recruited", "You cannot join if you refused to be recruited."),
+        ("inclusion", "Patients treated with insulin", "You may be able to join if you were treated with insulin."),
+        ("exclusion", "Patients whose weight is less than 50kg or exceeds 100kg.",
+         "You cannot join if your weight is less than 50 kg or is more than 100 kg."),
+        ("exclusion", "Anything that would place him/her at risk", "place you at risk"),
+        ("inclusion", "Type 1 diabetes for at least 6 months",
+         "You may be able to join if you have type 1 diabetes for at least 6 months."),
+        ("exclusion", "Resides in a nursing home", "You cannot join if you reside in a nursing home."),
+    ],
+)  # fmt: skip
+def test_the_verb_agrees_with_you_and_the_subject_reads_as_the_trial_meant(kind, criterion, says):
+    text = plain(criterion, kind)
+    assert says in text, f"{says!r} not in {text!r}"
+
+
+@pytest.mark.parametrize(
+    ("criterion", "first", "then"),
+    [
+        ("Hypoxemia defined by a ratio of PaO2:FiO2 <= 300 while breathing oxygen through NHF for at least 15 minutes",
+         "You may be able to join if you have hypoxemia.", "This is set by a ratio"),
+        ("Severe obesity defined as BMI > 40 kg/m2 in adults", "You may be able to join if you have severe obesity.",
+         "This means BMI more than 40"),
+    ],
+)  # fmt: skip
+def test_a_definition_inside_a_criterion_becomes_its_own_sentence(criterion, first, then):
+    text = plain(criterion)
+    assert text.startswith(first) and then in text, text
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    ["Signed informed consent form", "Willing to provide written consent", "Provision of informed consent",
+     "Provide signed and dated informed consent form", "Written consent"],
+)  # fmt: skip
+def test_consent_in_its_many_wordings_reads_the_same(criterion):
+    assert plain(criterion) == "You may be able to join if you agree to take part and sign the consent form."
+
+
+def test_consent_for_someone_else_keeps_whom_it_is_for():
+    text = plain("Provide consent for their child to take part")
+    assert text == "You may be able to join if you agree to take part and sign the consent form for your child to take part."

@@ -280,7 +280,7 @@ RULES: tuple[Rule, ...] = tuple(
         ("consent", r"^(?:(?:voluntarily|must|able to|willing to|ability to|capable of|(?:are|is)\s+(?:willing|able)(?:\s+and\s+(?:willing|able))?\s+to)\s+)*"
                     r"(?:(?:give|giving|provide|providing|sign|signs|signed|signing|understand|understood)?\s*(?:and\s+(?:sign|signed|date|dated)\s+)?(?:a\s+|an\s+|the\s+)?(?:written\s+|signed\s+(?:and\s+dated\s+)?)?informed consent"
                     r"|(?:give|giving|provide|providing|sign|signs|signed|signing)\s+(?:and\s+(?:sign|signed|date|dated)\s+)?(?:a\s+|an\s+|the\s+)?(?:written\s+|signed\s+)?consent"
-                    r"|(?:a\s+)?(?:written|signed)\s+consent)"
+                    r"|(?:a\s+)?(?:written|signed)\s+consent|provision\s+of\s+(?:written\s+)?(?:informed\s+)?consent)"
                     r"(?:\s+(?:form|document)s?)?(?:\s+(?:prior to[\w\s-]*?procedures?|before (?:any )?(?:study )?(?:procedures?|screening|registration|enrol+ment)))?", _consent),
         ("following the study plan", r"^(?:(?:is|are)\s+)?(?:willing|able)\s+(?:and|or)\s+(?:able|willing)\s+to\s+(?:comply|follow|adhere)\s+with\s+(?:all\s+)?(?:the\s+)?(?:study\s+)?(?:protocol|procedures|visits|requirements)[\w\s,/-]*", _comply),
         ("other cancers", r"(?:other|another|second|secondary|prior|previous|additional|concurrent)\s+(?:active\s+|invasive\s+|primary\s+)?(?:malignanc(?:y|ies)|cancers?)", _other_cancer),

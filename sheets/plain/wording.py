@@ -63,6 +63,14 @@ _VERBS = (  # what a criterion may start with, after its unwritten subject: "(Pa
     r"sign|experience|complete|own|plan|intend|need|take|use|weigh|suffer|present|attend|"
     r"smoke|drink|sleep|work|walk|wear|report|receive|undergo|give|commit"
 )
+# "Patients treated with ..." were treated; "Patients refused ..." did the refusing themselves.
+_PASSIVE = (
+    r"(?:treated|diagnosed|admitted|hospitali[sz]ed|scheduled|referred|randomi[sz]ed|exposed|infected|"
+    r"born|vaccinated|operated|enrolled|recruited|selected|assigned|included|excluded|transferred|"
+    r"discharged|intubated|ventilated|prescribed|implanted|immuni[sz]ed|screened|followed|seen|"
+    r"managed|evaluated|assessed|examined|tested|confirmed|identified|classified|considered|known|"
+    r"planned|indicated|eligible|affected|scheduled|listed|registered)"
+)
 _SUBJECT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.I), replacement)
     for pattern, replacement in (
@@ -93,11 +101,14 @@ _SUBJECT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (rf"^{_WHO}\s+(?:must|should|will|shall|need to)\s+", "you "),
         (rf"^{_WHO}\s+(?:who|that)\s+", "you "),
         (rf"^{_WHO}\s+(?:aged?|age)\s+", "you are aged "),
-        (rf"^{_WHO}\s+(?=[a-z]+ed\b)", "you were "),
+        (rf"^{_WHO}\s+(?={_PASSIVE}\b)", "you were "),
+        (rf"^{_WHO}\s+(?=[a-z]+ed\b)", "you "),
+        (rf"^{_WHO}\s+whose\s+", "your "),
         (r"^(?:a\s+)?(?:known\s+|documented\s+|previous\s+|prior\s+|past\s+)?history of\s+", "you have had "),
         (r"^(?:has|have|having)\s+(?:a\s+)?history of\s+", "you have had "),
         (r"^having\s+(?:the\s+)?ability\s+to\s+", "you can "),
         (r"^having\s+", "you have "),
+        (r"^undergoing\s+", "you are having "),
         (r"^being\s+", "you are "),
         (r"^(?:the\s+)?presence\s+or\s+(?:a\s+)?history\s+of\s+", "you have or have had "),
         (r"^(?:the\s+)?presence\s+of\s+", "you have "),
@@ -151,7 +162,8 @@ _PRONOUNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(?:his/her|his or her|her or his|their)\b", "your"),
         (r"\b(?:he/she|he or she|she or he|s/he)\b", "you"),
         (r"\b(?:him/her|him or her|them)selves\b", "yourself"),
-        (r"\bthe (?:patient|subject|participant)'s\b", "your"),
+        (r"\bthe (?:patient|subject|participant|individual|person)'s\b", "your"),
+        (r"\b(?:him/her|him or her|her or him)\b", "you"),
     )
 )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sheets.model import Criterion
-from sheets.plain import inline_definitions, plain_criteria
+from sheets.plain import inline_definitions, plain_criteria, rewrite_all
 from sheets.plain.normalise import keeps_numbers
 
 
@@ -277,3 +277,43 @@ def test_consent_in_its_many_wordings_reads_the_same(criterion):
 def test_consent_for_someone_else_keeps_whom_it_is_for():
     text = plain("Provide consent for their child to take part")
     assert text == "You may be able to join if you agree to take part and sign the consent form for your child to take part."
+
+
+@pytest.mark.parametrize(
+    ("kind", "criterion", "says", "family"),
+    [
+        ("exclusion", "Known HIV infection", "You cannot join if you have HIV.", "infections: HIV, hepatitis, TB"),
+        ("exclusion", "Active hepatitis B (HBsAg positive) or hepatitis C infection",
+         "You cannot join if you have active hepatitis B or hepatitis C.", "infections: HIV, hepatitis, TB"),
+        ("exclusion", "Mean resting corrected QT interval (QTcF) > 470 msec",
+         "You cannot join if a heart tracing (ECG) shows your QT time is more than 470 ms.", "heart rhythm (QTc)"),
+        ("inclusion", "Left ventricular ejection fraction (LVEF) ≥ 45%",
+         "You may be able to join if a heart scan shows your heart pumps out at least 45% of its blood with each beat",
+         "heart pumping (LVEF)"),
+        ("exclusion", "Treatment with any investigational drug within 30 days prior to randomization",
+         "You cannot join if you had any study medicine in the 30 days before the study puts you in a group.",
+         "time since earlier treatment"),
+        ("inclusion", "Stage IIIB-IV non-small cell lung cancer",
+         "You may be able to join if you have stage 3B to 4 non-small cell lung cancer.", "stage"),
+    ],
+)  # fmt: skip
+def test_infection_heart_washout_and_stage_families_on_real_criteria(kind, criterion, says, family):
+    lines, _, families = rewrite_all([Criterion(kind=kind, original=criterion)])
+    assert families == [family]
+    assert lines[0].plain.startswith(says), lines[0].plain
+
+
+def test_a_washout_list_gives_each_treatment_a_line_under_the_time_window():
+    text = plain("Chemotherapy, radiotherapy or immunotherapy within 4 weeks before the first dose of study drug", "exclusion")
+    lead, *items = text.split("\n")
+    assert lead == "You cannot join if you had any of these in the 4 weeks before your first dose of the study treatment:"
+    assert [i.split(".")[0] for i in items] == ["Chemotherapy", "Radiation treatment", "Immune treatment"]
+
+
+def test_people_in_contact_with_an_infection_are_not_said_to_have_it():
+    text = plain("Tuberculosis contacts", "exclusion")
+    assert "you have tuberculosis" not in text.lower()
+
+
+def test_the_stage_family_says_what_a_stage_number_means():
+    assert "The stage tells how far the illness has grown or spread." in plain("Stage III or IV melanoma")

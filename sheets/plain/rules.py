@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .wording import clause, swap_words, upper_first, with_verb
+from .wording import ITEM, clause, swap_words, upper_first, with_verb
 
 Built = tuple[str, list[str]]  # (clause after "if", further sentences)
 NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5"}
@@ -41,6 +41,9 @@ EXPLAINS = {
     "performance status: Karnofsky": ("KPS", "Karnofsky"),
     "measurable disease (RECIST)": ("RECIST",),
     "heart failure (NYHA)": ("NYHA",),
+    "heart rhythm (QTc)": ("QT", "QTc", "QTcF", "QTcB", "ECG"),
+    "heart pumping (LVEF)": ("LVEF", "EF"),
+    "infections: HIV, hepatitis, TB": ("TB",),
 }
 
 
@@ -246,6 +249,87 @@ def _other_study(m: re.Match[str], text: str) -> Built:
     return _with_rest(f"you are taking part in {swap_words(what)}", text, m)
 
 
+INFECTIONS = {
+    "hiv": "HIV", "human immunodeficiency virus": "HIV", "aids": "AIDS",
+    "hepatitis b": "hepatitis B", "hbv": "hepatitis B", "hepatitis c": "hepatitis C", "hcv": "hepatitis C",
+    "tuberculosis": "tuberculosis (TB)", "tb": "tuberculosis (TB)",
+}  # fmt: skip
+_INFECTION_NAME = re.compile(r"(?i)human immunodeficiency virus|hepatitis\s+[BC]|\b(?:HIV|AIDS|HBV|HCV|TB)\b|tuberculosis")
+
+
+_INFECTION_GOES_ON = re.compile(r"(?i)^(?:$|[,.;(]|within|in the|requiring|needing|that|which|who|with|or|and|as|by|defined|positive|infection|virus)")
+
+
+def _infection(m: re.Match[str], text: str) -> Built | None:
+    if not _INFECTION_GOES_ON.match(text[m.end():].strip()):
+        return None  # "Tuberculosis contacts" are not people who have tuberculosis
+    named = []
+    for found in _INFECTION_NAME.findall(m[0]):
+        named.append(INFECTIONS[" ".join(found.lower().split())])
+    if re.search(r"(?i)hepatitis\s+B\s*(?:,|or|and|/)\s*C\b", m[0]):
+        named.append("hepatitis C")  # "hepatitis B or C"
+    qualifiers = [q.lower() for q in re.findall(r"(?i)\b(active|uncontrolled|untreated|chronic|latent)\b", m["how"] or "")]
+    how = " or ".join(dict.fromkeys(qualifiers))
+    names = " or ".join(dict.fromkeys(named))
+    clause, extra = _with_rest(f"you have {how + ' ' if how else ''}{names}", text, m)
+    shown = [f"Note: {aside}" for aside in re.findall(r"\(([^()]{1,30})\)", m[0]) if " " in aside]
+    return clause, [*shown, *extra]
+
+
+def _qt(m: re.Match[str], text: str) -> Built:
+    clause, extra = _with_rest(
+        f"a heart tracing (ECG) shows your QT time is {m['cmp']} {m['n']} ms", text, m, "Details: "
+    )
+    return clause, ["QT time is how long your heart takes to reset between beats",
+                    "A long QT time can make the heart beat in a dangerous way", *extra]
+
+
+def _lvef(m: re.Match[str], text: str) -> Built:
+    clause, extra = _with_rest(
+        f"a heart scan shows your heart pumps out {m['cmp']} {m['n']}% of its blood with each beat (LVEF)",
+        text, m, "Details: ",
+    )  # fmt: skip
+    return clause, ["A healthy heart pumps out about 50 to 70%", *extra]
+
+
+_EVENTS = (
+    (r"randomi[sz]ation", "the study puts you in a group"),
+    (r"enrol+ment|study entry|study start|inclusion|registration|day 1", "you start the study"),
+    (r"screening", "your first study visit"),
+    (r".*", "your first dose of the study treatment"),
+)
+
+
+def _washout(m: re.Match[str], text: str) -> Built:
+    event = next(plain for pattern, plain in _EVENTS if re.fullmatch(pattern, m["event"].strip(), re.I))
+    what = m["what"].strip()
+    what = what[:1].lower() + what[1:] if what[1:2].islower() else what
+    when = f"in the {m['n']} {m['unit']} before {event}"
+    items = [i.strip() for i in re.split(r"\s*,\s*(?:or\s+|and/or\s+)?|\s+(?:or|and/or)\s+", what) if i.strip()]
+    if len(items) >= 2 and all(len(i.split()) <= 5 for i in items):
+        clause, extra = _with_rest(f"you had any of these {when}:", text, m)
+        return clause, [f"{ITEM}{upper_first(swap_words(i))}" for i in items] + extra
+    return _with_rest(f"you had {swap_words(what)} {when}", text, m)
+
+
+ROMAN = {"IV": "4", "III": "3", "II": "2", "I": "1", "0": "0"}
+
+
+def _arabic(stage: str) -> str:
+    """ "IIIB" -> "3B": the number a reader knows, with the letter kept."""
+    match = re.match(r"(IV|I{1,3}|0)(.*)", stage)
+    return ROMAN[match[1]] + match[2] if match else stage
+
+
+def _stage(m: re.Match[str], text: str) -> Built:
+    stages = re.sub(r"\b(?:IV|I{1,3}|0)[A-C]?\d?\b", lambda s: _arabic(s[0]), m["stages"])
+    stages = re.sub(r"\s*(?:-|through|/)\s*", " to ", stages)
+    what = swap_words(m["what"].strip(" .;"))
+    return f"you have stage {stages} {what}", [
+        "The stage tells how far the illness has grown or spread. A higher number means it is further along"
+    ]
+
+
 def _language(m: re.Match[str], text: str) -> Built:
     skills = re.sub(r"(?i)^(?:(?:is|are)\s+)?(?:able|ability)\s+to\s+", "", m[0])
     return _with_rest(f"you can {skills}", text, m)
@@ -289,6 +373,20 @@ RULES: tuple[Rule, ...] = tuple(
         ("recent surgery", r"major surgery\s+(?:within|in the (?:last|past))\s+(?P<n>\d+)\s+(?P<unit>days?|weeks?|months?)", _surgery),
         ("allergy", r"^(?:known\s+|history of\s+|documented\s+)?(?:hypersensitivity|allerg(?:y|ies)|allergic(?: reaction)?)\s+(?:or\s+\w+\s+)?to\b", _allergy),
         ("other studies", r"(?:participation|participating|enrolled|enrollment|taking part)\s+in\s+(?:another|other|any other)\s+(?:interventional\s+)?(?:clinical\s+)?(?:trials?|studies|study|research)", _other_study),
+        ("infections: HIV, hepatitis, TB",
+         r"^(?P<how>(?:(?:known|active|uncontrolled|untreated|chronic|latent|current|documented|history of|evidence of|positive (?:test )?for)\s+(?:or\s+\w+\s+)?)*)"
+         r"(?:human immunodeficiency virus|hepatitis\s+[BC]|HIV|AIDS|HBV|HCV|tuberculosis|TB)(?:\s*\([^()]{1,30}\))?(?:\s+(?:infection|virus|disease))?"
+         r"(?:\s*(?:,|or|and|and/or|/)\s*(?:human immunodeficiency virus|hepatitis\s+[BC]|HIV|AIDS|HBV|HCV|tuberculosis|TB|C)(?:\s*\([^()]{1,30}\))?(?:\s+(?:infection|virus|disease))?)*"
+         r"(?:\s+infections?)?(?:\s+(?:positive|infection))?\b", _infection),
+        ("heart rhythm (QTc)", rf"^(?:(?:a\s+)?(?:mean|average|resting|baseline|screening|prolonged)\s+)*(?:corrected\s+)?(?:QTc[FB]?|QT\s*c?\s*interval|QT)(?:\s*\((?:QTc[FB]?|Fridericia|Bazett)[^)]*\))?"
+                               rf"(?:\s+interval)?(?:\s+(?:using|by)\s+\w+(?:'s)?(?:\s+(?:formula|correction))?)?\s*(?:of|is|:)?\s*(?P<cmp>{CMP})\s+(?P<n>\d+)\s*(?:ms|msec|milliseconds)\b", _qt),
+        ("heart pumping (LVEF)", rf"^(?:(?:a\s+)?(?:baseline|resting)\s+)?(?:left ventricular ejection fraction|LVEF|ejection fraction|EF)(?:\s*\((?:LVEF|EF)\))?\s*(?:of|is|:)?\s*(?P<cmp>{CMP})\s+(?P<n>\d+(?:\.\d+)?)\s*%", _lvef),
+        ("time since earlier treatment", r"^(?:(?:prior|previous|recent)\s+)?(?:treatment with\s+|therapy with\s+|use of\s+|received\s+|receipt of\s+|had\s+|taken\s+)?"
+                                         r"(?P<what>(?:any\s+)?[^;:()]{3,80}?)\s+within\s+(?P<n>\d+)\s+(?P<unit>days?|weeks?|months?)\s+(?:before|prior to|of)\s+"
+                                         r"(?:the\s+)?(?P<event>(?:first|1st|initial|start of)[\w\s-]{0,40}?(?:dose|treatment|administration|therapy|intervention)(?:\s+of\s+(?:the\s+)?(?:study|trial)\s+(?:drug|treatment|medication|intervention|therapy))?"
+                                         r"|randomi[sz]ation|enrol+ment|study entry|study start|registration|screening|day 1)\b", _washout),
+        ("stage", r"^(?:(?:patients?\s+with|histologically confirmed|confirmed|newly diagnosed|diagnosis of|a diagnosis of)\s+)*(?:(?:AJCC|TNM|FIGO|clinical|pathologic(?:al)?|Ann Arbor)\s+)*stage\s+"
+                  r"(?P<stages>(?:0|IV|I{1,3})[A-C]?\d?(?:\s*(?:,|or|to|and|-|/|through)\s*(?:IV|I{1,3})[A-C]?\d?)*)\s+(?P<what>[a-z][^;:]*)$", _stage),
         ("language", r"^(?:(?:is|are)\s+)?(?:able|ability)\s+to\s+(?P<verb>read|speak|understand|communicate in)(?:(?:,|\s+and|\s+or)\s+(?:read|speak|understand|write))*\s+(?:and\s+\w+\s+)?(?:in\s+)?(?P<lang>English|Spanish|French|German|Dutch|Chinese|Mandarin|Italian|Danish|Swedish|Norwegian|Hebrew|Arabic|Korean|Japanese|Portuguese|Turkish)", _language),
     )
 )

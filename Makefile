@@ -14,6 +14,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/render_speed.py
+	$(BIN)/python benchmarks/batch_speed.py
 
 wheel: $(STAMP)
 	$(BIN)/python -m pip wheel --no-deps -w dist .

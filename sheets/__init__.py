@@ -44,7 +44,8 @@ def render_html(trial: Trial, options: SheetOptions | None = None) -> str:
     from .content import build_sheet
     from .html import render_html as html_for
 
-    return html_for(build_sheet(trial, options))
+    clinic = options.clinic if options else None
+    return html_for(build_sheet(trial, options), override_dirs=clinic.template_dirs if clinic else ())
 
 
 def render_pdf(trial: Trial, options: SheetOptions | None = None) -> bytes:
@@ -53,7 +54,13 @@ def render_pdf(trial: Trial, options: SheetOptions | None = None) -> bytes:
     from .pdf import default_renderer
 
     options = options or SheetOptions()
-    return default_renderer().render(render_html(trial, options), paper=options.paper)
+    return default_renderer().render(
+        render_html(trial, options),
+        paper=options.paper,
+        large_print=options.large_print,
+        forms=options.fillable,
+        variant=options.pdf_variant,
+    )
 
 
 def write_sheet(trial: Trial, path: Path | str, options: SheetOptions | None = None) -> Path:

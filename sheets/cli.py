@@ -15,7 +15,8 @@ import click
 
 from . import __version__
 from .errors import SheetsError
-from .options import DEFAULT_LINK_TEMPLATE, PAPER_SIZES, SheetOptions
+from .i18n import BASE, languages
+from .options import DEFAULT_LINK_TEMPLATE, PAPER_SIZES, PDF_VARIANTS, SheetOptions
 
 
 class ExitStatus(IntEnum):
@@ -23,6 +24,7 @@ class ExitStatus(IntEnum):
     ERROR = 1  # bad input or options: the message says what to fix
     USAGE = 2  # click's own code for a mistyped command line
     BUG = 70  # an unexpected failure inside trial-sheets
+    INTERRUPTED = 130  # a batch stopped by Ctrl-C; running it again finishes it
 
 
 class SheetsGroup(click.Group):
@@ -87,11 +89,33 @@ def sheet_option_flags(command):
             "--questions", "questions_file", type=click.Path(path_type=Path, dir_okay=False),
             help="A TOML file of extra questions: [doctor] questions = [...], [coordinator] questions = [...].",
         ),
+        click.option(
+            "--clinic", "clinic_file", type=click.Path(path_type=Path, dir_okay=False),
+            help="A clinic's TOML file: name, logo, local contact, footer, templates; its paper and link apply unless given as flags.",
+        ),
+        click.option(
+            "--lang", type=click.Choice(list(languages())), default=BASE, show_default=True,
+            help="Language of the sheet's own words: "
+            + ", ".join(f"{code} ({name})" for code, name in languages().items())
+            + ". The record's text stays as written.",
+        ),
+        click.option("--large-print", is_flag=True, help="Large print: 18 pt body, 22 pt headings, one column."),
+        click.option("--fillable", is_flag=True, help="Note areas and tick boxes become form fields to type in."),
+        click.option(
+            "--pdf-variant", type=click.Choice(PDF_VARIANTS),
+            help="Also claim a PDF standard: pdf/ua-1 (accessible) or pdf/a-3b (archiving). Sheets are always tagged.",
+        ),
     ]  # fmt: skip
-    names = ("paper", "link_template", "near", "secondary_outcomes", "questions_file")
+    names = (
+        "paper", "link_template", "near", "secondary_outcomes", "questions_file", "clinic_file",
+        "lang", "large_print", "fillable", "pdf_variant",
+    )  # fmt: skip
 
     def collect(**kwargs):
         kwargs["sheet_flags"] = {name: kwargs.pop(name) for name in names}
+        source = click.get_current_context().get_parameter_source
+        defaulted = {name for name in names if source(name) is click.core.ParameterSource.DEFAULT}
+        kwargs["sheet_flags"]["defaulted"] = frozenset(defaulted)  # a clinic file may set these
         return command(**kwargs)
 
     collect = functools.update_wrapper(collect, command)
@@ -104,9 +128,16 @@ def options_from_flags(sheet_flags: dict) -> SheetOptions:
     from .options import questions_from_file
 
     flags = dict(sheet_flags)
+    defaulted = flags.pop("defaulted", frozenset())
+    clinic_file = flags.pop("clinic_file", None)
     questions_file = flags.pop("questions_file")
     doctor, coordinator = questions_from_file(questions_file) if questions_file else ((), ())
-    return SheetOptions(**flags, extra_doctor_questions=doctor, extra_coordinator_questions=coordinator)
+    fields = {**flags, "extra_doctor_questions": doctor, "extra_coordinator_questions": coordinator}
+    if clinic_file:
+        from .clinic import options_with_clinic
+
+        fields = options_with_clinic(clinic_file, fields, defaulted)
+    return SheetOptions(**fields)
 
 
 @main.command()
@@ -132,6 +163,54 @@ def make(
     ctx.meta["sheets.record"] = trial.source
     written = write_sheet(trial, output or Path(f"{trial.nct_id}.pdf"), options)
     click.echo(f"Wrote {written}")
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option(
+    "-o", "--output-dir", type=click.Path(path_type=Path, file_okay=False), required=True,
+    help="Folder for the PDFs (NCT<number>.pdf), the manifest and the report.",
+)
+@click.option(
+    "--booklet", type=click.Path(path_type=Path, dir_okay=False),
+    help="Also combine the sheets into this one PDF, after a cover that lists them.",
+)
+@click.option("--duplex", is_flag=True, help="In the booklet, start every sheet on a front side.")
+@click.option("-j", "--workers", type=click.IntRange(1, 256), help="Worker processes. Default: one per core.")
+@click.option("--force", is_flag=True, help="Make every sheet again, even those that are up to date.")
+@click.option(
+    "--report", "report_path", type=click.Path(path_type=Path, dir_okay=False),
+    help="The report of every record (.json or .csv). Default: OUTPUT_DIR/sheets-batch-report.json.",
+)
+@sheet_option_flags
+@source_options
+def batch(
+    inputs: tuple[str, ...], output_dir: Path, booklet: Path | None, duplex: bool,
+    workers: int | None, force: bool, report_path: Path | None, sheet_flags: dict,
+    api_url: str | None, offline: bool, refresh: bool,
+) -> None:
+    """Make a sheet for every record in INPUTS: record files, folders of them, .txt lists of
+    NCT numbers, .jsonl files, search responses, NCT numbers, or search:cond=...&status=...
+
+    Sheets that are up to date are skipped, so running it again resumes or refreshes a batch.
+    """
+    from .batch import run_batch, write_report
+    from .batchview import print_summary, progress_bar
+    from .inputs import expand_inputs
+
+    options = options_from_flags(sheet_flags)
+    items = expand_inputs(inputs, api_url=api_url, offline=offline, refresh=refresh)
+    with progress_bar(len(items)) as advance:
+        report = run_batch(
+            items, output_dir, options, workers=workers, force=force,
+            booklet=booklet, duplex=duplex, on_result=advance,
+        )
+    written = write_report(report, report_path or output_dir / "sheets-batch-report.json")
+    print_summary(report, written)
+    if report.interrupted:
+        sys.exit(ExitStatus.INTERRUPTED)
+    if not report.ok:
+        sys.exit(ExitStatus.ERROR)
 
 
 @main.command()

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from . import wording
+from . import i18n, wording
 from .eligibility import parse_criteria
 from .model import Contact, PlainCriterion, Site, Trial
 from .plain import inline_definitions, plain_criteria, reading_grade, sheet_glossary
+from .plain.glossary import meanings_in
 from .options import SheetOptions
 from .outcomes import plain_outcome
 from .qr import qr_svg
@@ -23,6 +25,9 @@ from .questions import (
     nearest_site,
     status_warning,
 )
+
+if TYPE_CHECKING:
+    from .clinic import Clinic
 
 SITES_SHOWN = 5
 COUNTRIES_SHOWN = 6
@@ -97,8 +102,10 @@ class Sheet:
     last_updated: str
     paper: str
     glossary: tuple[tuple[str, str], ...] = ()
+    clinic: Clinic | None = None  # the clinic's name, logo, local contact and footer
     criteria_grade: float | None = None
     lang: str = "en"
+    fillable: bool = False  # note areas and tick boxes are form fields
 
     @property
     def has_criteria(self) -> bool:
@@ -106,22 +113,25 @@ class Sheet:
 
     @property
     def document_title(self) -> str:
-        return f"Questions to ask about {self.nct_id}: {self.title}"
+        return i18n.text("sheet.document_title", self.lang, nct_id=self.nct_id, title=self.title)
 
     @property
     def subject(self) -> str:
-        return (
-            f"An appointment question sheet for the clinical trial {self.nct_id}: "
-            "key facts, who can take part, questions for your doctor and the trial team."
-        )
+        return i18n.text("sheet.subject", self.lang, nct_id=self.nct_id)
 
 
 def build_sheet(trial: Trial, options: SheetOptions | None = None) -> Sheet:
+    """The sheet's content, every fixed word in ``options.lang``."""
     options = options or SheetOptions()
+    with i18n.using(options.lang):
+        return _build_sheet(trial, options)
+
+
+def _build_sheet(trial: Trial, options: SheetOptions) -> Sheet:
     link = options.link_for(trial.nct_id)
     criteria = criteria_for(trial)
     inclusion, exclusion = _numbered(criteria)
-    contacts, are_officials = _contacts(trial)
+    contacts, are_officials = _contacts(trial, options.clinic)
     plain_lines = [c.plain for c in criteria]
     return Sheet(
         nct_id=trial.nct_id,
@@ -154,12 +164,27 @@ def build_sheet(trial: Trial, options: SheetOptions | None = None) -> Sheet:
         sites=tuple(_site_line(s) for s in _sites_to_show(trial.sites, options.near)),
         countries=_countries(trial.sites),
         link=link,
-        qr=qr_svg(link, size_mm=QR_SIZE_MM, title=f"QR code linking to {link}"),
+        qr=qr_svg(link, size_mm=QR_SIZE_MM, title=i18n.text("sheet.qr_title", link=link)),
         generated=wording.today_phrase(options.generated_on),
         last_updated=wording.date_phrase(trial.last_updated),
         paper=options.paper,
-        glossary=sheet_glossary(plain_lines, context=trial.eligibility.criteria_text),
+        clinic=options.clinic,
+        glossary=_glossary(plain_lines, trial.eligibility.criteria_text),
         criteria_grade=reading_grade(plain_lines) if plain_lines else None,
+        lang=options.lang,
+        fillable=options.fillable,
+    )
+
+
+def _glossary(plain_lines: list[str], context: str) -> tuple[tuple[str, str], ...]:
+    """The words the (English) plain lines use, their meanings in the sheet's language."""
+    found = sheet_glossary(plain_lines, context=context)
+    if i18n.current() == i18n.BASE:
+        return found
+    meanings = meanings_in(i18n.current())
+    return tuple(
+        (term, meanings.get((term.lower(), meaning)) or meanings.get(("", meaning), meaning))
+        for term, meaning in found
     )
 
 
@@ -197,59 +222,70 @@ def _outcomes(trial: Trial, secondary: bool) -> tuple[OutcomeLine, ...]:
     lines = []
     for outcome, is_secondary in chosen:
         plain = plain_outcome(outcome)
-        lines.append(OutcomeLine(plain.what, plain.when, plain.original, plain.original_when, is_secondary))
+        # The plain time frame is English rewritten from the record; other languages show
+        # the record's own time frame beside the measure instead.
+        when = plain.when if i18n.current() == i18n.BASE else ""
+        lines.append(
+            OutcomeLine(plain.what, when, plain.original, plain.original_when, is_secondary)
+        )
     return tuple(lines)
 
 
 def _facts(trial: Trial) -> tuple[Fact, ...]:
-    facts = [Fact("Status", wording.status_label(trial.status) or "Not given in the record")]
+    t = i18n.text
+    not_given = t("trial_facts.not_given")
+    facts = [Fact(t("trial_facts.status"), wording.status_label(trial.status) or not_given)]
     if trial.why_stopped:
-        facts.append(Fact("Why it stopped", trial.why_stopped))
+        facts.append(Fact(t("trial_facts.why_stopped"), trial.why_stopped))
     phase = wording.phase_label(trial.phases)
     if phase:
         meaning = wording.phase_meaning(trial.phases)
-        facts.append(Fact("Phase", f"{phase}: {meaning}" if meaning else phase))
+        facts.append(Fact(t("trial_facts.phase"), f"{phase}: {meaning}" if meaning else phase))
     elif trial.study_type:
-        facts.append(Fact("Kind of study", wording.study_type_label(trial.study_type)))
+        kind = wording.study_type_label(trial.study_type)
+        facts.append(Fact(t("trial_facts.kind_of_study"), kind))
     if trial.enrollment is not None:
-        people = wording.count_phrase(trial.enrollment, "person", "people")
-        planned = " (planned)" if trial.enrollment_is_estimate else ""
-        facts.append(Fact("Size", f"{people}{planned}"))
+        people = wording.count_phrase(trial.enrollment, "person")
+        size = t("trial_facts.planned", people=people) if trial.enrollment_is_estimate else people
+        facts.append(Fact(t("trial_facts.size"), size))
     if trial.start_date:
-        facts.append(Fact("Start date", wording.date_phrase(trial.start_date)))
+        facts.append(Fact(t("trial_facts.start_date"), wording.date_phrase(trial.start_date)))
     if trial.conditions:
-        facts.append(Fact("Condition", "; ".join(trial.conditions)))
+        facts.append(Fact(t("trial_facts.condition"), "; ".join(trial.conditions)))
     interventions = "; ".join(i.name for i in trial.interventions)
     if interventions:
-        facts.append(Fact("Studies", interventions))
-    facts.append(Fact("Sponsor", trial.sponsor or "Not given in the record"))
-    facts.append(Fact("Where", _where(trial.sites)))
+        facts.append(Fact(t("trial_facts.studies"), interventions))
+    facts.append(Fact(t("trial_facts.sponsor"), trial.sponsor or not_given))
+    facts.append(Fact(t("trial_facts.where"), _where(trial.sites)))
     return tuple(facts)
 
 
 def _where(sites: tuple[Site, ...]) -> str:
     if not sites:
-        return "The record lists no study sites"
+        return i18n.text("trial_facts.no_sites")
     countries = {s.country for s in sites if s.country}
     places = wording.count_phrase(len(sites), "site")
     if len(countries) == 1:
-        return f"{places} in {next(iter(countries))}"
+        return i18n.text("trial_facts.sites_in", sites=places, place=next(iter(countries)))
     if countries:
-        return f"{places} in {wording.count_phrase(len(countries), 'country', 'countries')}"
+        where = wording.count_phrase(len(countries), "country")
+        return i18n.text("trial_facts.sites_in", sites=places, place=where)
     return places
 
 
 def _who(trial: Trial) -> tuple[Fact, ...]:
     eligibility = trial.eligibility
     ages = wording.age_range(eligibility.minimum_age, eligibility.maximum_age)
+    t = i18n.text
+    not_given = t("trial_facts.not_given")
     who = [
-        Fact("Ages", ages or "No age limits given in the record"),
-        Fact("Sex", wording.sex_label(eligibility.sex) or "Not given in the record"),
+        Fact(t("trial_facts.ages"), ages or t("trial_facts.no_age_limits")),
+        Fact(t("trial_facts.sex"), wording.sex_label(eligibility.sex) or not_given),
     ]
     if eligibility.gender_description:
-        who.append(Fact("About sex or gender", eligibility.gender_description))
-    healthy = {True: "Yes", False: "No", None: "Not given in the record"}
-    who.append(Fact("Healthy volunteers", healthy[eligibility.healthy_volunteers]))
+        who.append(Fact(t("trial_facts.about_sex"), eligibility.gender_description))
+    healthy = {True: t("trial_facts.yes"), False: t("trial_facts.no"), None: not_given}
+    who.append(Fact(t("trial_facts.healthy_volunteers"), healthy[eligibility.healthy_volunteers]))
     return tuple(who)
 
 
@@ -258,7 +294,9 @@ def _paragraphs(text: str) -> tuple[str, ...]:
     return tuple(block for block in blocks if block)
 
 
-def _contacts(trial: Trial) -> tuple[tuple[Contact, ...], bool]:
+def _contacts(trial: Trial, clinic: Clinic | None = None) -> tuple[tuple[Contact, ...], bool]:
+    if clinic is not None and clinic.has_contact and clinic.contact_mode == "replace":
+        return (), False  # the clinic's own contact, shown by the template, stands alone
     central = tuple(c for c in trial.central_contacts if c.name or c.phone or c.email)
     if central:
         return central, False
@@ -277,7 +315,7 @@ def _sites_to_show(sites: tuple[Site, ...], near: str | None) -> list[Site]:
 def _site_line(site: Site) -> SiteLine:
     place = ", ".join(p for p in (site.city, site.state, site.country) if p)
     return SiteLine(
-        name=site.facility or place or "Site name not given",
+        name=site.facility or place or i18n.text("trial_facts.site_name_not_given"),
         place=place if site.facility else "",
         status=wording.status_label(site.status),
     )
@@ -287,8 +325,11 @@ def _countries(sites: tuple[Site, ...]) -> tuple[str, ...]:
     counts = Counter(s.country for s in sites if s.country)
     if len(counts) < 2:
         return ()
-    shown = [f"{country} ({n:,})" for country, n in counts.most_common(COUNTRIES_SHOWN)]
+    shown = [
+        f"{country} ({i18n.format_number(n)})" for country, n in counts.most_common(COUNTRIES_SHOWN)
+    ]
     others = len(counts) - COUNTRIES_SHOWN
     if others > 0:
-        shown.append(f"{others} more {'country' if others == 1 else 'countries'}")
+        countries = i18n.noun(others, "country")
+        shown.append(i18n.text("trial_facts.more_countries", count=others, countries=countries))
     return tuple(shown)

@@ -22,6 +22,7 @@ from jinja2 import (
 
 from . import __version__
 from .content import Sheet
+from .i18n import Catalogue
 from .resources import templates_dir
 
 SHEET_TEMPLATE = "sheet.html"
@@ -31,7 +32,7 @@ SHEET_TEMPLATE = "sheet.html"
 def environment(override_dirs: tuple[Path, ...] = ()) -> Environment:
     bundled = FileSystemLoader(str(templates_dir()))
     loaders = [FileSystemLoader([str(d) for d in override_dirs])] if override_dirs else []
-    loader = ChoiceLoader([*loaders, bundled, PrefixLoader({"default": bundled})])
+    loader = ChoiceLoader([*loaders, bundled, PrefixLoader({"default": bundled}, delimiter=":")])
     return Environment(
         loader=loader,
         autoescape=select_autoescape(enabled_extensions=("html",), default=True),
@@ -43,4 +44,4 @@ def environment(override_dirs: tuple[Path, ...] = ()) -> Environment:
 
 def render_html(sheet: Sheet, *, override_dirs: Sequence[Path] = ()) -> str:
     template = environment(tuple(override_dirs)).get_template(SHEET_TEMPLATE)
-    return template.render(sheet=sheet, version=__version__)
+    return template.render(sheet=sheet, version=__version__, t=Catalogue(sheet.lang))

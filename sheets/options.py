@@ -6,11 +6,18 @@ import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from .errors import SheetsError
 
+if TYPE_CHECKING:
+    from .clinic import Clinic
+
 PAPER_SIZES = ("letter", "a4")
+# Tagged PDF is always made; a variant adds a standard's claims: PDF/UA-1 (accessibility) or
+# PDF/A-3b (archiving). Both are WeasyPrint variant names.
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b")
 DEFAULT_LINK_TEMPLATE = "https://clinicaltrials.gov/study/{nct_id}"
 
 
@@ -23,13 +30,26 @@ class SheetOptions:
     secondary_outcomes: bool = False
     extra_doctor_questions: tuple[str, ...] = ()
     extra_coordinator_questions: tuple[str, ...] = ()
+    lang: str = "en"  # the language of the sheet's own words; the record's text stays as written
+    large_print: bool = False  # American Council of the Blind sizes: 18 pt body, one column
+    fillable: bool = False  # note areas and tick boxes become PDF form fields
+    pdf_variant: str | None = None
+    clinic: Clinic | None = None  # a clinic's name, logo, contact, footer and templates
 
     def __post_init__(self) -> None:
+        from .i18n import check_language
+
         if self.paper not in PAPER_SIZES:
             raise SheetsError(
                 f"paper size {self.paper!r} is not supported (choose {' or '.join(PAPER_SIZES)})"
             )
         check_link_template(self.link_template)
+        check_language(self.lang)
+        if self.pdf_variant not in (None, *PDF_VARIANTS):
+            raise SheetsError(
+                f"PDF variant {self.pdf_variant!r} is not supported "
+                f"(choose {' or '.join(PDF_VARIANTS)})"
+            )
 
     def link_for(self, nct_id: str) -> str:
         return self.link_template.replace("{nct_id}", nct_id)

@@ -12,10 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
 
-import tomllib
-
+from . import i18n
 from .model import Outcome
 from .plain.normalise import spell_out
 from .plain.wording import swap_words
@@ -42,14 +40,18 @@ class PlainOutcome:
     original_when: str = ""  # the time frame as the record words it
 
 
-@cache
 def _data() -> dict:
-    return tomllib.loads((files("sheets") / "data" / "outcomes.toml").read_text("utf-8"))
+    """``data/outcomes.toml`` in the current language (patterns always the English ones)."""
+    return i18n.data("outcomes")
+
+
+def outcome_kinds() -> tuple[OutcomeKind, ...]:
+    """Every kind in the glossary, in the order they are tried, worded in the current language."""
+    return _kinds(i18n.current())
 
 
 @cache
-def outcome_kinds() -> tuple[OutcomeKind, ...]:
-    """Every kind in the glossary, in the order they are tried."""
+def _kinds(lang: str) -> tuple[OutcomeKind, ...]:
     return tuple(
         OutcomeKind(
             key=k["key"],
@@ -59,7 +61,7 @@ def outcome_kinds() -> tuple[OutcomeKind, ...]:
             question=k["question"],
             generic=k.get("generic", False),
         )
-        for k in _data()["kind"]
+        for k in i18n.data("outcomes", lang)["kind"]
     )
 
 

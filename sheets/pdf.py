@@ -9,6 +9,7 @@ redirects, for HTML, stylesheets and attachments alike.
 from __future__ import annotations
 
 import logging
+import warnings
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -21,6 +22,7 @@ from weasyprint.urls import URLFetcher, path2url
 from .resources import fonts_dir, templates_dir
 
 STYLESHEET = "sheet.css"
+LARGE_PRINT = "large-print.css"  # laid over sheet.css for --large-print
 PAPER_CSS = {"letter": "@page { size: letter; }", "a4": "@page { size: A4; }"}
 
 LOGGER = logging.getLogger("weasyprint")
@@ -60,14 +62,35 @@ class PdfRenderer:
             paper: CSS(string=css, url_fetcher=self.fetcher, font_config=self.font_config)
             for paper, css in PAPER_CSS.items()
         }
-
-    def render(self, html: str, *, paper: str) -> bytes:
-        document = HTML(string=html, base_url=path2url(self.base_dir), url_fetcher=self.fetcher)
-        return document.write_pdf(
-            stylesheets=[self.stylesheet, self.paper_sheets[paper]],
+        self.large_print = CSS(
+            filename=str(self.base_dir / LARGE_PRINT),
+            url_fetcher=self.fetcher,
             font_config=self.font_config,
-            pdf_tags=True,
         )
+
+    def render(
+        self,
+        html: str,
+        *,
+        paper: str,
+        large_print: bool = False,
+        forms: bool = False,
+        variant: str | None = None,
+    ) -> bytes:
+        """Always a tagged PDF; ``forms`` turns inputs into form fields, ``variant`` adds a
+        standard's claims ("pdf/ua-1", "pdf/a-3b")."""
+        document = HTML(string=html, base_url=path2url(self.base_dir), url_fetcher=self.fetcher)
+        sheets = [self.stylesheet, self.paper_sheets[paper]]
+        with warnings.catch_warnings():
+            if variant:  # WeasyPrint 70 reads its sRGB profile for PDF/A without closing the file
+                warnings.simplefilter("ignore", ResourceWarning)
+            return document.write_pdf(
+                stylesheets=[*sheets, self.large_print] if large_print else sheets,
+                font_config=self.font_config,
+                pdf_tags=True,
+                pdf_forms=forms,
+                pdf_variant=variant,
+            )
 
 
 @cache

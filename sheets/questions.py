@@ -16,12 +16,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
-from importlib.resources import files
 from typing import Any
 
-import tomllib
-
+from . import i18n, wording
 from . import questions_facts as facts
 from .model import Trial
 from .outcomes import clean_measure, kind_of
@@ -51,9 +48,9 @@ class Question:
     filler: bool = False  # only used to reach the minimum count
 
 
-@cache
 def _wording() -> dict[str, Any]:
-    return tomllib.loads((files("sheets") / "data" / "questions.toml").read_text("utf-8"))
+    """``data/questions.toml`` in the language the sheet is being built in."""
+    return i18n.data("questions")
 
 
 def _question(path: str, trial: Trial, *, filler: bool = False, **values: object) -> Question:
@@ -61,7 +58,7 @@ def _question(path: str, trial: Trial, *, filler: bool = False, **values: object
     entry: Any = _wording()
     for part in path.split("."):
         entry = entry[part]
-    text = entry["text"].format(trial=facts.study_word(trial), **values)
+    text = entry["text"].format(trial=i18n.text(f"words.{facts.study_word(trial)}"), **values)
     return Question(" ".join(text.split()), frozenset(entry["asks"]), entry["weight"], filler)
 
 
@@ -129,7 +126,8 @@ def _fit_question(trial: Trial) -> Question:
         return _question("doctor.fit_general", trial)
     lines = facts.prior_lines(trial)
     if lines:
-        return _question("doctor.fit_line", trial, condition=condition, lines=f"{lines} or more")
+        more = i18n.text("words.lines_or_more", lines=lines)
+        return _question("doctor.fit_line", trial, condition=condition, lines=more)
     if facts.is_untreated(trial):
         return _question("doctor.fit_untreated", trial, condition=condition)
     if facts.is_resistant(trial):
@@ -139,6 +137,7 @@ def _fit_question(trial: Trial) -> Question:
         return _question("doctor.fit_stage_number", trial, condition=condition, stage=stages)
     stage = facts.stage_word(trial)
     if stage and stage.replace(" ", "-") not in condition.lower().replace(" ", "-"):
+        stage = i18n.data("strings")["stage_words"].get(stage, stage)
         return _question("doctor.fit_stage", trial, stage=stage, condition=condition)
     return _question("doctor.fit", trial, condition=condition)
 
@@ -147,20 +146,29 @@ def _conditions(trial: Trial) -> str:
     """ "A", "A and B", or "A and 3 other conditions"."""
     names = facts.conditions(trial)
     if len(names) > 2:
-        return f"{names[0]} and {len(names) - 1} other conditions"
+        others = len(names) - 1
+        conditions = i18n.noun(others, "condition")
+        return i18n.text(
+            "words.first_of_conditions", first=names[0], count=others, conditions=conditions
+        )
     return join_names(names)
 
 
 def _child_question(trial: Trial) -> Question | None:
-    ages = facts.child_ages(trial)
-    return _question("doctor.child", trial, ages=ages) if ages else None
+    if not facts.child_ages(trial):
+        return None
+    ages = wording.age_range(trial.eligibility.minimum_age, trial.eligibility.maximum_age)
+    return _question("doctor.child", trial, ages=ages)
 
 
 def _treatment(trial: Trial) -> str:
     """The tested treatments by name, or a general phrase that fits the kind of study."""
     names = join_names(facts.tested_and_background(trial)[0])
     kind = facts.treatment_kind(trial)
-    return names or f"the {'treatment' if kind in ('drug', 'procedure') else kind} being tested"
+    if names:
+        return names
+    kind = "treatment" if kind in ("drug", "procedure") else kind
+    return i18n.text("words.kind_tested", kind=i18n.data("strings")["kinds"].get(kind, kind))
 
 
 def _comparator(trial: Trial) -> str:
@@ -168,10 +176,10 @@ def _comparator(trial: Trial) -> str:
     if active:
         return active
     if facts.has_placebo(trial):
-        return "a placebo"
+        return i18n.text("words.placebo")
     if facts.has_sham(trial):
-        return "a sham treatment"
-    return "standard care"
+        return i18n.text("words.sham")
+    return i18n.text("words.standard_care")
 
 
 def _phase_question(trial: Trial) -> Question:
@@ -206,7 +214,7 @@ def _groups_and_placebo_questions(trial: Trial) -> list[Question]:
     names = {"tested": _treatment(trial), "background": join_names(background)}
     if trial.design.allocation == "RANDOMIZED":
         arms = len(trial.arms)
-        groups = f"{arms} groups" if 2 <= arms <= 4 else "groups"
+        groups = count_phrase(arms, "group") if 2 <= arms <= 4 else i18n.noun(2, "group")
         key = f"randomised_{control}{add_on}" if control else "randomised"
         return [_question(f"doctor.{key}", trial, groups=groups, **names)]
     return [_question(f"doctor.{control}{add_on}", trial, **names)] if control else []
@@ -275,6 +283,7 @@ def coordinator_questions(trial: Trial, *, near: str | None = None) -> tuple[str
 
 def _visits_question(trial: Trial) -> Question:
     cycle, every, span = facts.cycle_days(trial), facts.check_every(trial), facts.follow_up(trial)
+    every, span = _span(every), _span(span)
     if cycle and span:
         return _question("coordinator.visits_cycle_span", trial, cycle=cycle, span=span)
     if cycle:
@@ -291,6 +300,12 @@ def _visits_question(trial: Trial) -> Question:
     return _question("coordinator.visits", trial)
 
 
+def _span(text: str) -> str:
+    """ "67 months" as the sheet's language writes it."""
+    found = re.fullmatch(r"(\d+) (day|week|month|year)s?", text)
+    return count_phrase(int(found[1]), found[2]) if found else text
+
+
 def _where_question(trial: Trial, near: str | None) -> Question:
     sites = trial.sites
     if not sites:
@@ -299,20 +314,23 @@ def _where_question(trial: Trial, near: str | None) -> Question:
         site = sites[0]
         country = facts.country_phrase(site.country) if site.country else ""
         place = ", ".join(p for p in (site.facility, site.city, country) if p)
-        return _question("coordinator.where_one", trial, site=place or "one site")
+        return _question("coordinator.where_one", trial, site=place or i18n.text("words.one_site"))
     countries = sorted({s.country for s in sites if s.country})
     where = count_phrase(len(sites), "site")
     if len(countries) == 1:
-        where += f" in {facts.country_phrase(countries[0])}"
+        place = facts.country_phrase(countries[0])
+        where = i18n.text("trial_facts.sites_in", sites=where, place=place)
     elif countries:
-        where += f" in {count_phrase(len(countries), 'country', 'countries')}"
+        place = count_phrase(len(countries), "country")
+        where = i18n.text("trial_facts.sites_in", sites=where, place=place)
     near = " ".join((near or "").split())
     if not near:
         return _question("coordinator.where_many", trial, sites=where)
     nearest = nearest_site(sites, near)
     if nearest is None:
         return _question("coordinator.where_not_near", trial, sites=where, near=near)
-    name = ", ".join(p for p in (nearest.facility, nearest.city) if p) or "one of them"
+    name = ", ".join(p for p in (nearest.facility, nearest.city) if p)
+    name = name or i18n.text("words.one_of_them")
     return _question("coordinator.where_near", trial, sites=where, near=near, nearest=name)
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 import tomllib
 
+from . import i18n
 from .eligibility import parse_criteria
 from .model import Arm, Site, Trial
 
@@ -183,7 +184,7 @@ def stage_numbers(trial: Trial) -> str:
     )
     if not stages:
         return ""
-    return "stage " + join_names(stages, conjunction="or", limit=len(stages))
+    return i18n.text("words.stage", stages=join_names(stages, conjunction="or", limit=len(stages)))
 
 
 def stage_word(trial: Trial) -> str:
@@ -326,7 +327,8 @@ def follow_up(trial: Trial) -> str:
 
 
 def country_phrase(country: str) -> str:
-    return f"the {country}" if country in _facts()["countries_with_the"] else country
+    with_the = country in _facts()["countries_with_the"]
+    return i18n.text("words.the_country", country=country) if with_the else country
 
 
 def country_of(near: str) -> str:
@@ -371,12 +373,14 @@ def _unique(names: Iterable[str]) -> tuple[str, ...]:
 
 
 def join_names(names: Iterable[str], *, conjunction: str = "and", limit: int = MAX_NAMES) -> str:
-    """ "A", "A and B", "A, B and C", "A, B, C and others" (past ``limit`` names)."""
+    """ "A", "A and B", "A, B and C", "A, B, C and others" (past ``limit`` names); the
+    conjunction ("and", "or") and "others" in the sheet's language."""
     unique = list(_unique(names))
     if not unique:
         return ""
+    joiner = i18n.text(f"words.{conjunction}")
     if len(unique) > limit:
-        return ", ".join(unique[:limit]) + f" {conjunction} others"
+        return ", ".join(unique[:limit]) + f" {joiner} {i18n.text('words.others')}"
     if len(unique) == 1:
         return unique[0]
-    return ", ".join(unique[:-1]) + f" {conjunction} " + unique[-1]
+    return ", ".join(unique[:-1]) + f" {joiner} " + unique[-1]

@@ -1,26 +1,20 @@
 """Plain words for the record's coded values: statuses, phases, sexes, ages and dates.
 
-The words themselves are data (``data/labels.toml``); this module only picks and joins them.
+The words themselves are data (``data/labels.toml`` and its translations, read through
+``i18n`` in the current language); this module only picks and joins them.
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
 from datetime import date
-from functools import cache
-from importlib.resources import files
 from typing import Any
 
-MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
+from . import i18n
 
 
-@cache
 def labels() -> dict[str, Any]:
-    return tomllib.loads((files("sheets") / "data" / "labels.toml").read_text("utf-8"))
+    return i18n.data("labels")
 
 
 def _humanise(code: str) -> str:
@@ -37,8 +31,10 @@ def phase_label(phases: tuple[str, ...]) -> str:
     if phases == ("NA",):
         return names["NA"]
     numbers = [names.get(p, _humanise(p)) for p in phases if p != "NA"]
-    if len(numbers) == 2 and all(n.startswith("Phase ") for n in numbers):
-        return f"Phase {numbers[0][6:]} and {numbers[1][6:]}"
+    lead = names["PHASE1"].rstrip("1")  # "Phase ", "Fase "
+    if len(numbers) == 2 and all(n.startswith(lead) for n in numbers):
+        first, second = (n[len(lead) :] for n in numbers)
+        return i18n.text("words.phase_pair", first=first, second=second)
     return " / ".join(numbers)
 
 
@@ -64,20 +60,19 @@ def age_phrase(text: str) -> str:
     if not match:
         return text.strip()
     number, unit = match.groups()
-    unit = unit.lower()
-    return f"{number} {unit}" if number == "1" else f"{number} {unit}s"
+    return f"{number} {i18n.noun(1 if number == '1' else 2, unit.lower())}"
 
 
 def age_range(minimum: str, maximum: str) -> str:
     low, high = age_phrase(minimum), age_phrase(maximum)
     if low and high:
         if low.split()[-1] == high.split()[-1]:
-            return f"{low.split()[0]} to {high}"
-        return f"{low} to {high}"
+            return i18n.text("words.range", low=low.split()[0], high=high)
+        return i18n.text("words.range", low=low, high=high)
     if low:
-        return f"{low} or older"
+        return i18n.text("words.or_older", low=low)
     if high:
-        return f"up to {high}"
+        return i18n.text("words.up_to", high=high)
     return ""
 
 
@@ -85,20 +80,26 @@ _ISO = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 
 
 def date_phrase(text: str) -> str:
-    """ "2026-06" -> "June 2026"; "2022-09-16" -> "September 16, 2022"; else as written."""
+    """ "2026-06" -> "June 2026"; "2022-09-16" -> "September 16, 2022" (written for the
+    current language); anything else as written."""
     match = _ISO.match(text.strip())
     if not match:
         return text.strip()
     year, month, day = match.groups()
     if not 1 <= int(month) <= 12:
         return text.strip()
-    name = MONTHS[int(month) - 1]
-    return f"{name} {int(day)}, {year}" if day else f"{name} {year}"
+    if not day:
+        return i18n.format_month(int(year), int(month))
+    try:
+        return i18n.format_day(date(int(year), int(month), int(day)))
+    except ValueError:
+        return text.strip()
 
 
 def today_phrase(today: date) -> str:
     return date_phrase(today.isoformat())
 
 
-def count_phrase(count: int, singular: str, plural: str | None = None) -> str:
-    return f"{count:,} {singular if count == 1 else plural or singular + 's'}"
+def count_phrase(count: int, noun: str) -> str:
+    """ "1 site", "1,234 people": ``noun`` is a key of the ``[count]`` strings."""
+    return i18n.count(count, noun)

@@ -98,6 +98,28 @@ def glossary() -> Glossary:
     return parse_glossary((files("sheets") / "data" / "glossary.toml").read_text("utf-8"))
 
 
+def _meaning(entry: dict) -> str:
+    """How a sheet's word list words an entry: "full form: plain meaning", or the meaning."""
+    return f"{entry['expansion']}: {entry['plain']}" if entry.get("expansion") else entry["plain"]
+
+
+@cache
+def meanings_in(lang: str) -> dict[tuple[str, str], str]:
+    """(term, English meaning) and ("", English meaning) -> the meaning in ``lang``.
+
+    The plain lines are English, so terms are found with the English glossary; the word list
+    then shows each meaning from ``data/lang/<lang>/glossary.toml`` (English where it lacks one).
+    """
+    from ..i18n import data
+
+    english, translated = data("glossary", "en")["entry"], data("glossary", lang)["entry"]
+    found: dict[tuple[str, str], str] = {}
+    for before, after in zip(english, translated):
+        found[(before["term"].lower(), _meaning(before))] = _meaning(after)
+        found.setdefault(("", _meaning(before)), _meaning(after))
+    return found
+
+
 _INLINE = re.compile(
     r"(?P<long>[A-Za-z][\w'’/-]*(?:\s+[\w'’/-]+){0,7})\s*\((?P<short>[A-Za-z][A-Za-z0-9-]{1,11})[;,)]"
 )

@@ -1,0 +1,338 @@
+"""Many sheets at once: parallel, incremental and safe to kill.
+
+Owns the run: which records need a sheet (manifest.py decides what is up to date), handing
+them to worker processes, writing each PDF as it lands and reporting every record's fate.
+It does not find the records (inputs.py) or lay out sheets (the public `render_pdf`).
+
+- Workers: one process per core by default. Each keeps WeasyPrint warm (one
+  FontConfiguration and parsed stylesheet, `pdf.default_renderer`) and is replaced after
+  ``recycle_after`` sheets, so memory stays bounded over thousands of sheets. Workers come
+  from a fork server that has WeasyPrint imported already, so a replacement starts fast.
+- Failures: a record that cannot be made is reported with its one-line reason and skipped;
+  the others are made. A worker that dies takes only its sheets in flight with it.
+- Safety: only this process writes, atomically (files.write_atomic: a temporary
+  ``.NAME.pdf.*.part`` renamed into place), then records the PDF in the manifest. A batch
+  killed at any moment leaves whole PDFs only; the next run removes stray ``.part`` files
+  and makes only what is missing or changed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import multiprocessing
+import os
+import signal
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .errors import SheetsError
+from .files import write_atomic
+from .inputs import RecordInput
+from .manifest import Manifest, options_fingerprint, record_hash
+from .options import SheetOptions
+
+MADE, UNCHANGED, FAILED, DUPLICATE = "made", "unchanged", "failed", "duplicate"
+REPORT_FIELDS = ("record", "status", "output", "error", "seconds")
+RECYCLE_AFTER = 200  # sheets per worker before it is replaced (measured: benchmarks/batch_speed.py)
+
+
+@dataclass
+class SheetResult:
+    """What happened to one record."""
+
+    record: str
+    status: str
+    output: str = ""
+    error: str = ""
+    seconds: float = 0.0
+    nct_id: str = ""
+    title: str = ""
+    worker: int = 0  # the worker's process id, and its memory after the sheet (KiB)
+    worker_rss_kib: int = 0
+
+
+@dataclass
+class BatchReport:
+    out_dir: Path
+    results: list[SheetResult] = field(default_factory=list)
+    seconds: float = 0.0
+    interrupted: bool = False
+    booklet: Path | None = None
+
+    @property
+    def counts(self) -> Counter:
+        return Counter(r.status for r in self.results)
+
+    @property
+    def ok(self) -> bool:
+        return not self.interrupted and self.counts[FAILED] == 0
+
+
+def default_workers() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def run_batch(
+    items: Sequence[RecordInput],
+    out_dir: Path | str,
+    options: SheetOptions | None = None,
+    *,
+    workers: int | None = None,
+    recycle_after: int = RECYCLE_AFTER,
+    force: bool = False,
+    booklet: Path | str | None = None,
+    duplex: bool = False,
+    on_result: Callable[[SheetResult], None] | None = None,
+) -> BatchReport:
+    """Make ``NCT<number>.pdf`` in ``out_dir`` for every record that needs one, then the
+    booklet of every sheet the inputs name (made now or up to date), in input order."""
+    started = time.perf_counter()
+    out_dir = Path(out_dir)
+    options = options or SheetOptions()
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise SheetsError(f"cannot make the output folder {out_dir}: {error.strerror}") from None
+    remove_stray_parts(out_dir)
+    run = _Run(out_dir, options, items, force, on_result)
+    try:
+        run.render(workers or default_workers(), recycle_after)
+    except KeyboardInterrupt:
+        run.report.interrupted = True
+    finally:
+        run.manifest.compact()
+    report = run.report
+    report.results = [r for r in run.results if r is not None]
+    if booklet is not None and not report.interrupted:
+        from .booklet import BookletSheet, make_booklet
+
+        sheets = [
+            BookletSheet(r.nct_id, r.title, Path(r.output))
+            for r in report.results if r.status in (MADE, UNCHANGED)
+        ]  # fmt: skip
+        report.booklet = make_booklet(sheets, booklet, options, duplex=duplex)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def remove_stray_parts(out_dir: Path) -> None:
+    """Temporary files left by a batch that was killed while writing (never a ``.pdf``)."""
+    for stray in out_dir.glob(".*.pdf.*.part"):
+        stray.unlink(missing_ok=True)
+
+
+class _Run:
+    """One batch's state: results by input position, the manifest, and what was written."""
+
+    def __init__(self, out_dir, options, items, force, on_result):
+        self.out_dir = out_dir
+        self.options = options
+        self.items = items
+        self.force = force
+        self.on_result = on_result or (lambda result: None)
+        self.manifest = Manifest(out_dir)
+        self.fingerprint = options_fingerprint(options)
+        self.results: list[SheetResult | None] = [None] * len(items)
+        self.written: dict[str, str] = {}  # NCT number -> the record its sheet came from
+        self.report = BatchReport(out_dir)
+
+    def finish(self, index: int, result: SheetResult) -> None:
+        self.results[index] = result
+        self.on_result(result)
+
+    def jobs(self) -> Iterator[tuple[int, str, bytes, str]]:
+        """Records that need a sheet; the others are settled here without a worker."""
+        seen: dict[str, str] = {}
+        for index, item in enumerate(self.items):
+            if item.error:
+                self.finish(index, SheetResult(item.label, FAILED, error=item.error))
+                continue
+            try:
+                data = item.read()
+            except OSError as error:
+                problem = f"{item.label}: cannot read the file ({error.strerror})"
+                self.finish(index, SheetResult(item.label, FAILED, error=problem))
+                continue
+            digest = record_hash(data, self.fingerprint)
+            if digest in seen:
+                note = f"{item.label}: the same record as {seen[digest]}"
+                self.finish(index, SheetResult(item.label, DUPLICATE, error=note))
+                continue
+            seen[digest] = item.label
+            entry = None if self.force else self.manifest.up_to_date(digest)
+            if entry is not None and entry["nct_id"] not in self.written:
+                self.written[entry["nct_id"]] = item.label
+                result = SheetResult(
+                    item.label, UNCHANGED, output=str(self.out_dir / entry["output"]),
+                    nct_id=entry["nct_id"], title=entry.get("title", ""),
+                )  # fmt: skip
+                self.finish(index, result)
+                continue
+            yield index, item.label, data, digest
+
+    def render(self, workers: int, recycle_after: int) -> None:
+        jobs = self.jobs()
+        pool = _pool(workers, recycle_after, self.options)
+        in_flight: dict[Future, tuple[int, str, str]] = {}
+        try:
+            while True:
+                while len(in_flight) < 2 * workers:
+                    job = next(jobs, None)
+                    if job is None:
+                        break
+                    index, label, data, digest = job
+                    in_flight[pool.submit(make_one, label, data)] = (index, label, digest)
+                if not in_flight:
+                    return
+                done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                broken = False
+                for future in done:
+                    broken |= self.land(future, *in_flight.pop(future))
+                if broken:  # a worker died (killed, out of memory): carry on with a new pool
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    for future, job in in_flight.items():
+                        self.land(future, *job)
+                    in_flight.clear()
+                    pool = _pool(workers, recycle_after, self.options)
+        except KeyboardInterrupt:
+            # Workers ignore Ctrl-C: let the sheets in flight land, start no more, then stop.
+            pool.shutdown(wait=True, cancel_futures=True)
+            for future, job in in_flight.items():
+                if future.done() and not future.cancelled():
+                    self.land(future, *job)
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def land(self, future: Future, index: int, label: str, digest: str) -> bool:
+        """Write a finished sheet and record it; True when its worker had died."""
+        try:
+            made = future.result()
+        except BrokenProcessPool:
+            problem = f"{label}: the worker process stopped unexpectedly (out of memory?)"
+            self.finish(index, SheetResult(label, FAILED, error=problem))
+            return True
+        if made["status"] == FAILED:
+            self.finish(index, SheetResult(label, FAILED, **_fields(made, "error")))
+            return False
+        nct_id = made["nct_id"]
+        if nct_id in self.written:
+            note = f"{label}: the same trial ({nct_id}) as {self.written[nct_id]}, whose sheet is kept"
+            self.finish(index, SheetResult(label, DUPLICATE, error=note, nct_id=nct_id))
+            return False
+        target = self.out_dir / f"{nct_id}.pdf"
+        try:
+            write_atomic(target, made["pdf"])
+        except OSError as error:
+            problem = f"cannot write {target}: {error.strerror or error}"
+            self.finish(index, SheetResult(label, FAILED, error=problem, nct_id=nct_id))
+            return False
+        self.written[nct_id] = label
+        self.manifest.add({
+            "nct_id": nct_id, "hash": digest, "output": target.name,
+            "bytes": len(made["pdf"]), "title": made["title"], "record": label,
+        })  # fmt: skip
+        result = SheetResult(label, MADE, output=str(target), **_fields(made, "nct_id", "title"))
+        self.finish(index, result)
+        return False
+
+
+def _fields(made: dict, *names: str) -> dict:
+    keep = ("seconds", "worker", "worker_rss_kib", *names)
+    return {name: made[name] for name in keep}
+
+
+def _pool(workers: int, recycle_after: int, options: SheetOptions) -> ProcessPoolExecutor:
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if "forkserver" in methods:
+        context.set_forkserver_preload(["sheets.pdf", "sheets.content", "sheets.record"])
+    extra = {"max_tasks_per_child": recycle_after} if sys.version_info >= (3, 11) else {}
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=context,
+        initializer=start_worker, initargs=(options,), **extra,
+    )  # fmt: skip
+
+
+# In each worker process
+
+
+_options: SheetOptions | None = None
+
+
+def start_worker(options: SheetOptions) -> None:
+    """Warm the worker once: the options, the fonts and the parsed stylesheet."""
+    global _options
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the batch decides when to stop
+    _options = options
+    from .pdf import default_renderer
+
+    default_renderer()
+
+
+def make_one(label: str, data: bytes) -> dict:
+    """One record's PDF bytes, or its one-line error; never raises for a bad record."""
+    from . import render_pdf
+    from .record import trial_from_bytes
+
+    start = time.perf_counter()
+    made: dict = {"worker": os.getpid()}
+    try:
+        trial = trial_from_bytes(data, label)
+        made.update(status=MADE, pdf=render_pdf(trial, _options), nct_id=trial.nct_id,
+                    title=trial.title)  # fmt: skip
+    except SheetsError as error:
+        made.update(status=FAILED, error=str(error))
+    except Exception as error:  # noqa: BLE001 - a bug, but one record must not stop the batch
+        made.update(status=FAILED, error=f"{label}: unexpected failure "
+                    f"({type(error).__name__}: {error}); this is a bug in trial-sheets")  # fmt: skip
+    made["seconds"] = round(time.perf_counter() - start, 4)
+    made["worker_rss_kib"] = _rss_kib()
+    return made
+
+
+def _rss_kib() -> int:
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+# The machine-readable report
+
+
+def write_report(report: BatchReport, path: Path | str) -> Path:
+    """Every record's fate as JSON (``.json``) or CSV (any other name): record, status,
+    output, error, seconds."""
+    path = Path(path)
+    rows = [{k: v for k, v in asdict(r).items() if k in REPORT_FIELDS} for r in report.results]
+    if path.suffix.lower() == ".json":
+        body = {"seconds": round(report.seconds, 3), "interrupted": report.interrupted,
+                "counts": dict(report.counts), "records": rows}  # fmt: skip
+        data = json.dumps(body, ensure_ascii=False, indent=1).encode("utf-8")
+    else:
+        text = io.StringIO()
+        writer = csv.DictWriter(text, fieldnames=REPORT_FIELDS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        data = text.getvalue().encode("utf-8")
+    try:
+        write_atomic(path, data)
+    except OSError as error:
+        raise SheetsError(f"cannot write the report {path}: {error.strerror or error}") from None
+    return path

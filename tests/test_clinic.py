@@ -1,0 +1,199 @@
+"""A clinic's file (--clinic): what it puts on the sheet, and what it refuses."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import DATA, ROOT
+from pdfcheck import find_qr, page_texts, reader, render_page, text_of
+from PIL import ImageChops
+
+from sheets.cli import main
+from sheets.clinic import load_clinic
+from sheets.errors import SheetsError
+
+EXAMPLE = ROOT / "examples" / "clinic" / "clinic.toml"
+RECORD = DATA / "records" / "NCT06171568.json"  # its central contact is camille.heslot@aphp.fr
+
+
+def make(tmp_path: Path, *args: str, record: Path = RECORD) -> tuple[int, str, bytes]:
+    out = tmp_path / "sheet.pdf"
+    result = CliRunner().invoke(main, ["make", str(record), "-o", str(out), *args])
+    return result.exit_code, result.output, out.read_bytes() if out.exists() else b""
+
+
+def png(width: int = 40, height: int = 10) -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + b"\x20\x40\x60" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def clinic_file(folder: Path, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "clinic.toml"
+    path.write_text(text, "utf-8")
+    return path
+
+
+def test_the_example_clinic_puts_its_name_footer_contact_questions_and_template_on_the_sheet(tmp_path):
+    code, output, pdf = make(tmp_path, "--clinic", str(EXAMPLE))
+    assert code == 0, output
+    text = text_of(pdf)
+    for expected in [
+        "Riverside Cancer Center",
+        "Prepared for you by our clinical research office.",  # the override template's block
+        "Research nurse line (weekdays 8 am to 5 pm)", "+1 555 0100", "trials@riverside.example",
+        "Can I have the trial's visits here at Riverside?",
+        "Does Riverside pay for parking on trial visit days?",
+        "camille.heslot@aphp.fr",  # mode = "add" keeps the study's own contact
+    ]:  # fmt: skip
+        assert expected in text, expected
+    footer = "Riverside Cancer Center · Clinical Research Office · 2nd floor, Building B"
+    pages = page_texts(pdf)
+    assert all(footer in " ".join(page.split()) for page in pages), "the footer is on every page"
+    assert text.index("Research nurse line") < text.index("camille.heslot@aphp.fr")
+
+
+def test_replace_mode_shows_only_the_clinics_contact(tmp_path):
+    path = clinic_file(tmp_path / "c", '[clinic]\nname = "Northside"\n'
+                       '[contact]\nphone = "+1 555 0199"\nmode = "replace"\n')  # fmt: skip
+    code, output, pdf = make(tmp_path, "--clinic", str(path))
+    assert code == 0, output
+    text = text_of(pdf)
+    assert "+1 555 0199" in text and "Northside" in text
+    assert "camille.heslot@aphp.fr" not in text and "Camille Heslot" not in text
+    assert "gives no contact details" not in text
+
+
+def test_the_clinics_paper_and_link_apply_unless_a_flag_says_otherwise(tmp_path):
+    path = clinic_file(tmp_path / "c", '[sheet]\npaper = "a4"\n'
+                       'link_template = "https://trials.north.example/t/{nct_id}"\n')  # fmt: skip
+    code, output, pdf = make(tmp_path, "--clinic", str(path))
+    assert code == 0, output
+    assert round(float(reader(pdf).pages[0].mediabox.width)) == 595
+    assert find_qr(pdf).text == "https://trials.north.example/t/NCT06171568"
+    code, output, pdf = make(tmp_path, "--clinic", str(path), "--paper", "letter",
+                             "--link-template", "https://other.example/{nct_id}")  # fmt: skip
+    assert code == 0, output
+    assert round(float(reader(pdf).pages[0].mediabox.width)) == 612
+    assert find_qr(pdf).text == "https://other.example/NCT06171568"
+
+
+def test_a_png_logo_is_drawn_from_inside_the_pdf(tmp_path):
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "logo.png").write_bytes(png())
+    path = clinic_file(tmp_path / "c", '[clinic]\nname = "Eastside"\nlogo = "logo.png"\n')
+    code, output, pdf = make(tmp_path, "--clinic", str(path))
+    assert code == 0, output
+    images = reader(pdf).pages[0].images
+    assert len(images) == 1 and images[0].image.size == (40, 10)
+    assert load_clinic(path).clinic.logo.startswith("data:image/png;base64,")
+
+
+def test_clinic_text_stays_text(tmp_path):
+    path = clinic_file(tmp_path / "c", "[clinic]\nname = \"<b>West</b> {{ 7*7 }}\"\n"
+                       'footer = "<script>x()</script>"\n')  # fmt: skip
+    code, output, pdf = make(tmp_path, "--clinic", str(path))
+    assert code == 0, output
+    text = text_of(pdf)
+    assert "<b>West</b> {{ 7*7 }}" in text and "<script>x()</script>" in text
+
+
+HOSTILE_SVG = {
+    "external image": '<svg xmlns="http://www.w3.org/2000/svg"><image href="file:///etc/passwd"/></svg>',
+    "xlink use": '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+    '<use xlink:href="other.svg#a"/></svg>',
+    "css url": '<svg xmlns="http://www.w3.org/2000/svg"><rect style="fill: url(http://x.example/p)"/></svg>',
+    "style import": '<svg xmlns="http://www.w3.org/2000/svg"><style>@import "x.css";</style></svg>',
+    "entity": '<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]><svg xmlns="http://www.w3.org/2000/svg">&x;</svg>',
+    "script": '<svg xmlns="http://www.w3.org/2000/svg"><script>fetch("x")</script></svg>',
+}
+
+
+@pytest.mark.parametrize("svg", HOSTILE_SVG.values(), ids=HOSTILE_SVG.keys())
+def test_an_svg_logo_that_reaches_out_is_refused(tmp_path, svg):
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "logo.svg").write_text(svg, "utf-8")
+    path = clinic_file(tmp_path / "c", '[clinic]\nlogo = "logo.svg"\n')
+    with pytest.raises(SheetsError, match=rf'^{path}: "clinic.logo": .*logo.svg refers to other'):
+        load_clinic(path)
+
+
+def test_a_self_contained_svg_logo_is_drawn_in_the_header(tmp_path):
+    """The example's SVG logo changes only the header's pixels; no WeasyPrint warning."""
+    clinic = tmp_path / "clinic"
+    shutil.copytree(EXAMPLE.parent, clinic)
+    code, output, with_logo = make(tmp_path, "--clinic", str(clinic / "clinic.toml"))
+    assert code == 0, output
+    toml = clinic / "clinic.toml"
+    toml.write_text(toml.read_text("utf-8").replace('logo = "logo.svg"', ""), "utf-8")
+    (clinic / "templates" / "sheet.html").unlink()  # it draws the logo without checking for one
+    code, output, without = make(tmp_path, "--clinic", str(toml))
+    assert code == 0, output
+    changed = ImageChops.difference(render_page(with_logo, dpi=50).convert("L"),
+                                    render_page(without, dpi=50).convert("L")).getbbox()  # fmt: skip
+    assert changed is not None and changed[1] < 40 / 25.4 * 50, changed  # within the top 40 mm
+    assert load_clinic(EXAMPLE).clinic.logo.startswith("data:image/svg+xml;base64,")
+
+
+@pytest.mark.parametrize(
+    ("toml", "problem"),
+    [
+        ('[clnic]\nname = "x"\n', "unknown section or key 'clnic'"),
+        ('[clinic]\nnmae = "x"\n', 'unknown key "clinic.nmae"'),
+        ("[clinic]\nname = 3\n", '"clinic.name" must be text in quotes'),
+        ('clinic = "x"\n', '"clinic" must be a [clinic] table'),
+        ('[contact]\nphone = "1"\nmode = "merge"\n', '"contact.mode" must be "add" or "replace"'),
+        ('[contact]\nemail = "not an address"\n', '"contact.email" \'not an address\' is not an email'),
+        ('[contact]\nname = "Desk"\n', '"[contact]" needs a phone or an email'),
+        ('[clinic]\nlogo = "missing.png"\n', '"clinic.logo": cannot read'),
+        ('[clinic]\nlogo = "clinic.toml"\n', '"clinic.logo": ' ),
+        ('[clinic]\ntemplates = "nowhere"\n', '"clinic.templates": '),
+        ('[sheet]\npaper = "legal"\n', '"sheet.paper" must be letter or a4'),
+        ('[sheet]\nlink_template = "ftp://x/{nct_id}"\n', '"sheet.link_template": '),
+        ('[doctor]\nquestions = ["Not a question"]\n', "is not a question"),
+        ("[clinic\n", "cannot read the clinic file"),
+    ],
+)
+def test_a_bad_clinic_file_is_one_line_naming_the_file_and_key(tmp_path, toml, problem):
+    path = clinic_file(tmp_path / "c", toml)
+    code, output, pdf = make(tmp_path, "--clinic", str(path))
+    assert code == 1 and pdf == b""
+    lines = output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"Error: {path}: ") and problem in lines[0], lines
+
+
+def test_a_missing_clinic_file_is_one_line(tmp_path):
+    code, output, _ = make(tmp_path, "--clinic", str(tmp_path / "none.toml"))
+    assert code == 1 and output.strip() == f"Error: {tmp_path / 'none.toml'}: no such clinic file"
+
+
+def test_a_changed_clinic_template_makes_the_batch_sheets_again(tmp_path):
+    clinic = tmp_path / "clinic"
+    shutil.copytree(EXAMPLE.parent, clinic)
+    records = tmp_path / "in"
+    records.mkdir()
+    shutil.copy(RECORD, records)
+    args = ["batch", str(records), "-o", str(tmp_path / "out"), "--clinic", str(clinic / "clinic.toml")]
+    report = tmp_path / "out" / "sheets-batch-report.json"
+
+    def statuses() -> list[str]:
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0, result.output
+        return [row["status"] for row in json.loads(report.read_text("utf-8"))["records"]]
+
+    assert statuses() == ["made"]
+    assert statuses() == ["unchanged"]
+    template = clinic / "templates" / "sheet.html"
+    template.write_text(template.read_text("utf-8").replace("Prepared for you", "Made for you"), "utf-8")
+    assert statuses() == ["made"]
+    assert "Made for you by our clinical" in text_of((tmp_path / "out" / "NCT06171568.pdf").read_bytes())

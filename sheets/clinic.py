@@ -39,6 +39,7 @@ from typing import Any
 import tomllib
 
 from .errors import SheetsError
+from .model import Contact
 
 MAX_LOGO_BYTES = 512 * 1024
 MAX_TEXT = 300
@@ -67,15 +68,9 @@ class Clinic:
     name: str = ""
     logo: str = ""
     footer: str = ""
-    contact_name: str = ""
-    contact_phone: str = ""
-    contact_email: str = ""
+    contact: Contact | None = None  # the clinic's local contact: a phone or an email at least
     contact_mode: str = "add"
     templates: Path | None = None
-
-    @property
-    def has_contact(self) -> bool:
-        return bool(self.contact_phone or self.contact_email)
 
     @property
     def template_dirs(self) -> tuple[Path, ...]:
@@ -134,9 +129,9 @@ def load_clinic(path: Path | str) -> ClinicConfig:
             name=_text(path, clinic, "clinic", "name"),
             logo=logo_data_url(path.parent / logo, path) if logo else "",
             footer=_text(path, clinic, "clinic", "footer"),
-            contact_name=_text(path, contact, "contact", "name"),
-            contact_phone=phone,
-            contact_email=email,
+            contact=Contact(name=_text(path, contact, "contact", "name"), phone=phone, email=email)
+            if phone or email
+            else None,
             contact_mode=mode,
             templates=_templates_dir(path, templates) if templates else None,
         ),

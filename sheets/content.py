@@ -14,6 +14,7 @@ from . import i18n, wording
 from .eligibility import parse_criteria
 from .model import Contact, PlainCriterion, Site, Trial
 from .plain import inline_definitions, plain_criteria, reading_grade, sheet_glossary
+from .plain.engine import LINE
 from .plain.glossary import meanings_in
 from .options import SheetOptions
 from .outcomes import plain_outcome
@@ -51,12 +52,12 @@ class NumberedCriterion:
     @property
     def lead(self) -> str:
         """The first line: the whole criterion, or the lead of a labelled item or list."""
-        return self.plain.split("\n", 1)[0]
+        return self.plain.split(LINE, 1)[0]
 
     @property
     def items(self) -> tuple[str, ...]:
         """The lines set below the lead: a trait, or the entries of an "any of these" list."""
-        return tuple(self.plain.split("\n")[1:])
+        return tuple(self.plain.split(LINE)[1:])
 
 
 @dataclass(frozen=True)
@@ -295,7 +296,7 @@ def _paragraphs(text: str) -> tuple[str, ...]:
 
 
 def _contacts(trial: Trial, clinic: Clinic | None = None) -> tuple[tuple[Contact, ...], bool]:
-    if clinic is not None and clinic.has_contact and clinic.contact_mode == "replace":
+    if clinic is not None and clinic.contact is not None and clinic.contact_mode == "replace":
         return (), False  # the clinic's own contact, shown by the template, stands alone
     central = tuple(c for c in trial.central_contacts if c.name or c.phone or c.email)
     if central:

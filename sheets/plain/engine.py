@@ -206,7 +206,7 @@ def _generic(text: str) -> list[str]:
 def _frame(kind: str, sentences: list[str]) -> str:
     """The sentences under the kind's frame, as the lines the sheet shows.
 
-    A criterion that is a trait rather than a clause ("this describes you: <trait>") is a
+    A criterion that is a trait rather than a clause ("this is true for you: <trait>") is a
     labelled item: the frame is its lead line and the trait its own line, which the sheet
     sets below it; a list ("... any of these:") gives each item a line of its own.
     """

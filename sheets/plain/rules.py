@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .wording import ITEM, clause, swap_words, upper_first, with_verb
+from .wording import ITEM, clause, swap_words, to_second_person, upper_first, with_verb
 
 Built = tuple[str, list[str]]  # (clause after "if", further sentences)
 NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5"}
@@ -192,13 +192,10 @@ def _contraception(m: re.Match[str], text: str) -> Built:
 def _consent(m: re.Match[str], text: str) -> Built:
     rest = re.sub(r"(?i)^(?:and|,)\s+", "", _rest(text, m))
     if re.match(r"(?i)(?:for|to|of|from|in|on|by|with)\b", rest):  # "consent for their child to ..."
-        return f"you agree to take part and sign the consent form {swap_words(_yours(rest))}", []
+        return f"you agree to take part and sign the consent form {swap_words(to_second_person(rest))}", []
     extra = [f"Also, {clause(rest)}."] if rest else []
     return "you agree to take part and sign the consent form", extra
 
-
-def _yours(text: str) -> str:
-    return re.sub(r"(?i)\b(?:their|his or her|his/her)\b", "your", text)
 
 
 def _comply(m: re.Match[str], text: str) -> Built:
@@ -254,7 +251,8 @@ INFECTIONS = {
     "hepatitis b": "hepatitis B", "hbv": "hepatitis B", "hepatitis c": "hepatitis C", "hcv": "hepatitis C",
     "tuberculosis": "tuberculosis (TB)", "tb": "tuberculosis (TB)",
 }  # fmt: skip
-_INFECTION_NAME = re.compile(r"(?i)human immunodeficiency virus|hepatitis\s+[BC]|\b(?:HIV|AIDS|HBV|HCV|TB)\b|tuberculosis")
+_INFECTION_NAMES = r"human immunodeficiency virus|hepatitis\s+[BC]|HIV|AIDS|HBV|HCV|tuberculosis|TB"
+_INFECTION_NAME = re.compile(rf"(?i)\b(?:{_INFECTION_NAMES})\b")
 
 
 _INFECTION_GOES_ON = re.compile(r"(?i)^(?:$|[,.;(]|within|in the|requiring|needing|that|which|who|with|or|and|as|by|defined|positive|infection|virus)")
@@ -263,9 +261,7 @@ _INFECTION_GOES_ON = re.compile(r"(?i)^(?:$|[,.;(]|within|in the|requiring|needi
 def _infection(m: re.Match[str], text: str) -> Built | None:
     if not _INFECTION_GOES_ON.match(text[m.end():].strip()):
         return None  # "Tuberculosis contacts" are not people who have tuberculosis
-    named = []
-    for found in _INFECTION_NAME.findall(m[0]):
-        named.append(INFECTIONS[" ".join(found.lower().split())])
+    named = [INFECTIONS[" ".join(found.lower().split())] for found in _INFECTION_NAME.findall(m[0])]
     if re.search(r"(?i)hepatitis\s+B\s*(?:,|or|and|/)\s*C\b", m[0]):
         named.append("hepatitis C")  # "hepatitis B or C"
     qualifiers = [q.lower() for q in re.findall(r"(?i)\b(active|uncontrolled|untreated|chronic|latent)\b", m["how"] or "")]
@@ -375,8 +371,8 @@ RULES: tuple[Rule, ...] = tuple(
         ("other studies", r"(?:participation|participating|enrolled|enrollment|taking part)\s+in\s+(?:another|other|any other)\s+(?:interventional\s+)?(?:clinical\s+)?(?:trials?|studies|study|research)", _other_study),
         ("infections: HIV, hepatitis, TB",
          r"^(?P<how>(?:(?:known|active|uncontrolled|untreated|chronic|latent|current|documented|history of|evidence of|positive (?:test )?for)\s+(?:or\s+\w+\s+)?)*)"
-         r"(?:human immunodeficiency virus|hepatitis\s+[BC]|HIV|AIDS|HBV|HCV|tuberculosis|TB)(?:\s*\([^()]{1,30}\))?(?:\s+(?:infection|virus|disease))?"
-         r"(?:\s*(?:,|or|and|and/or|/)\s*(?:human immunodeficiency virus|hepatitis\s+[BC]|HIV|AIDS|HBV|HCV|tuberculosis|TB|C)(?:\s*\([^()]{1,30}\))?(?:\s+(?:infection|virus|disease))?)*"
+         rf"(?:{_INFECTION_NAMES})(?:\s*\([^()]{{1,30}}\))?(?:\s+(?:infection|virus|disease))?"
+         rf"(?:\s*(?:,|or|and|and/or|/)\s*(?:{_INFECTION_NAMES}|C)(?:\s*\([^()]{{1,30}}\))?(?:\s+(?:infection|virus|disease))?)*"
          r"(?:\s+infections?)?(?:\s+(?:positive|infection))?\b", _infection),
         ("heart rhythm (QTc)", rf"^(?:(?:a\s+)?(?:mean|average|resting|baseline|screening|prolonged)\s+)*(?:corrected\s+)?(?:QTc[FB]?|QT\s*c?\s*interval|QT)(?:\s*\((?:QTc[FB]?|Fridericia|Bazett)[^)]*\))?"
                                rf"(?:\s+interval)?(?:\s+(?:using|by)\s+\w+(?:'s)?(?:\s+(?:formula|correction))?)?\s*(?:of|is|:)?\s*(?P<cmp>{CMP})\s+(?P<n>\d+)\s*(?:ms|msec|milliseconds)\b", _qt),

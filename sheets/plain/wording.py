@@ -69,18 +69,15 @@ _PASSIVE = (
     r"born|vaccinated|operated|enrolled|recruited|selected|assigned|included|excluded|transferred|"
     r"discharged|intubated|ventilated|prescribed|implanted|immuni[sz]ed|screened|followed|seen|"
     r"managed|evaluated|assessed|examined|tested|confirmed|identified|classified|considered|known|"
-    r"planned|indicated|eligible|affected|scheduled|listed|registered)"
+    r"planned|indicated|eligible|affected|listed|registered)"
 )
 _SUBJECT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.I), replacement)
     for pattern, replacement in (
-        (r"^who\s+(?:are|is)\s+", "you are "),
-        (r"^who\s+(?:have|has)\s+", "you have "),
-        (r"^who\s+", "you "),
-        (rf"^{_THEY}\s+(?:are|is)\s+", "you are "),
-        (rf"^{_THEY}\s+(?:have|has)\s+", "you have "),
+        (rf"^(?:who|{_THEY})\s+(?:are|is)\s+", "you are "),
+        (rf"^(?:who|{_THEY})\s+(?:have|has)\s+", "you have "),
         (rf"^{_THEY}\s+(?:must|should|will|can)\s+", "you "),
-        (rf"^{_THEY}\s+", "you "),
+        (rf"^(?:who|{_THEY})\s+", "you "),
         (rf"^{_WHO}\s+(?:who\s+)?(?:are|is)\s+not\s+", "you are not "),
         (rf"^{_WHO}\s+(?:who\s+)?(?:are|is)\s+", "you are "),
         (rf"^{_WHO}\s+(?:who\s+)?(?:have|has)\s+(?:a\s+)?(?:history of|had)\s+", "you have had "),
@@ -218,9 +215,14 @@ def as_clause(text: str) -> str:
             text = "you have " + _lower_first(text)  # "Uncontrolled diabetes" -> "you have ..."
         else:
             text = f"{APPLIES} {_lower_first(text)}"
+    return _AFTER_YOU.sub(lambda m: m[1] + _base_verb(m[2]), to_second_person(text))
+
+
+def to_second_person(text: str) -> str:
+    """ "his/her", "their", "the patient's" -> "your"; "he or she" -> "you"."""
     for pattern, replacement in _PRONOUNS:
         text = pattern.sub(replacement, text)
-    return _AFTER_YOU.sub(lambda m: m[1] + _base_verb(m[2]), text)
+    return text
 
 
 # "you has given consent", "you Understands Swedish": the trial's third-person verb, now after "you"

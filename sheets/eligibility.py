@@ -32,7 +32,7 @@ _SWITCH = re.compile(
 _BULLET = r"[-*•·▪◦●‣–—]"
 _ENUMERATOR = r"(?:\d{1,2}[.):](?!\d)|\(\d{1,2}\)|\([a-zA-Z]\)|[a-zA-Z][.)](?=\s)|\(?[ivxIVX]{1,4}[.)](?=\s))"
 _MARKER = re.compile(rf"^(?P<marker>(?:{_BULLET}|{_ENUMERATOR})(?:\s*(?:{_BULLET}|{_ENUMERATOR}))*)\s*")
-_MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>=~^|])")
+_MARKDOWN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # "\>=", "\[", "\&": any escaped ASCII punctuation
 _SENTENCE_END = re.compile(r"[.;!?]\s*$")
 _NOTE = re.compile(r"(?i)^(?:notes?|nb|n\.b\.|please note|remark)\s*[:.-]")
 _PLAIN_QUALIFIERS = {"key", "main", "major", "general", "other", "additional", "specific"}
@@ -52,9 +52,14 @@ class _Item:
 def parse_criteria(text: str) -> tuple[Criterion, ...]:
     """Split an eligibility section into criteria, in order, inclusion and exclusion."""
     parser = _Parser()
-    for raw_line in _MARKDOWN_ESCAPE.sub(r"\1", text or "").replace("\r", "\n").split("\n"):
+    for raw_line in unescape_markdown(text or "").replace("\r", "\n").split("\n"):
         parser.feed(raw_line)
     return parser.finish()
+
+
+def unescape_markdown(text: str) -> str:
+    """ClinicalTrials.gov writes record text as Markdown: "TPS \\>=50%" means "TPS >=50%"."""
+    return _MARKDOWN_ESCAPE.sub(r"\1", text)
 
 
 def is_section_heading(heading: str) -> bool:

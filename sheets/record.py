@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from .eligibility import unescape_markdown
 from .errors import RecordError
 from .model import (
     Arm,
@@ -267,7 +268,7 @@ def _dicts(value: Any) -> list[dict[str, Any]]:
 def _text(value: Any) -> str:
     if value is None or isinstance(value, (dict, list)):
         return ""
-    return str(value).strip()
+    return unescape_markdown(str(value)).strip()
 
 
 def _texts(value: Any) -> tuple[str, ...]:

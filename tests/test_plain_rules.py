@@ -317,3 +317,7 @@ def test_people_in_contact_with_an_infection_are_not_said_to_have_it():
 
 def test_the_stage_family_says_what_a_stage_number_means():
     assert "The stage tells how far the illness has grown or spread." in plain("Stage III or IV melanoma")
+
+
+def test_a_measure_named_by_an_abbreviation_ending_in_s_takes_is():
+    assert plain("PD-L1 TPS >=50%").startswith("You may be able to join if your PD-L1 TPS is at least 50%.")

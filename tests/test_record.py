@@ -123,3 +123,10 @@ def test_wrongly_typed_fields_are_ignored_not_crashed_on():
     assert trial.brief_title == "" and trial.phases == () and trial.enrollment is None
     assert [s.facility for s in trial.sites] == ["Real Site"]
     assert trial.eligibility.healthy_volunteers is None
+
+
+def test_markdown_escapes_in_record_text_read_as_the_characters_they_escape():
+    trial = load_trial(DATA / "records" / "NCT04613596.json")
+    summary = " ".join((trial.brief_summary, trial.detailed_description))
+    assert "TPS >=50%" in summary
+    assert "\\>" not in summary and "\\<" not in summary

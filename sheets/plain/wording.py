@@ -193,8 +193,9 @@ def with_verb(text: str) -> str:
     match = _measure(text)
     if not match or match["cmp"] in ("from", "of"):
         return text
-    last = match["name"].split()[-1].lower()
-    plural = last.endswith("s") and not last.endswith(("ss", "us", "is")) or " and " in match["name"]
+    last = match["name"].split()[-1]
+    abbreviation = last.isupper()  # "TPS", "PSA": one measure, whatever its last letter
+    plural = (not abbreviation and last.lower().endswith("s") and not last.lower().endswith(("ss", "us", "is"))) or " and " in match["name"]
     verb = "are" if plural else "is"
     return f"{match['name']} {verb} {text[match.start('cmp'):]}"
 

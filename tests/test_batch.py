@@ -144,21 +144,27 @@ def test_the_same_record_twice_is_made_once(tmp_path):
     assert list(pdfs_in(tmp_path / "out")) == ["NCT06171568.pdf"]
 
 
-def test_a_killed_batch_leaves_only_whole_pdfs_and_a_rerun_finishes_it(tmp_path):
-    inputs = tmp_path / "in"
+def start_batch_of_every_record(tmp_path, output):
+    """`sheets batch` over all test records in its own process group, once 2 PDFs have landed."""
+    inputs, out = tmp_path / "in", tmp_path / "out"
     names = [p.stem for p in RECORDS]
     copy_records(inputs, names)
-    out = tmp_path / "out"
     command = [str(Path(sys.executable).parent / "sheets"), "batch", str(inputs), "-o", str(out), "-j", "2"]
-    process = subprocess.Popen(command, start_new_session=True,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    process = subprocess.Popen(command, start_new_session=True, stdout=output, stderr=output)
     try:
         deadline = time.monotonic() + 120
-        while len(list(out.glob("*.pdf"))) < 2 and time.monotonic() < deadline:
+        while len(list(out.glob("*.pdf"))) < 2 and time.monotonic() < deadline and process.poll() is None:
             time.sleep(0.01)
-    finally:
-        os.killpg(process.pid, signal.SIGKILL)  # the batch and its workers, mid-write or not
-        process.wait()
+    except BaseException:
+        os.killpg(process.pid, signal.SIGKILL)
+        raise
+    return process, command, names, out
+
+
+def test_a_killed_batch_leaves_only_whole_pdfs_and_a_rerun_finishes_it(tmp_path):
+    process, command, names, out = start_batch_of_every_record(tmp_path, subprocess.DEVNULL)
+    os.killpg(process.pid, signal.SIGKILL)  # the batch and its workers, mid-write or not
+    process.wait()
     before = pdfs_in(out)
     assert 2 <= len(before) < len(names), "the kill must land mid-batch"
     for name, pdf in before.items():
@@ -274,16 +280,7 @@ def test_nct_lists_and_search_queries_are_fetched_through_the_api_client(server,
 
 
 def test_ctrl_c_lets_the_sheets_in_flight_land_and_stops_with_130(tmp_path):
-    inputs = tmp_path / "in"
-    names = [p.stem for p in RECORDS]
-    copy_records(inputs, names)
-    out = tmp_path / "out"
-    command = [str(Path(sys.executable).parent / "sheets"), "batch", str(inputs), "-o", str(out), "-j", "2"]
-    process = subprocess.Popen(command, start_new_session=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
-    deadline = time.monotonic() + 120
-    while len(list(out.glob("*.pdf"))) < 2 and time.monotonic() < deadline:
-        time.sleep(0.01)
+    process, _, names, out = start_batch_of_every_record(tmp_path, subprocess.PIPE)
     os.killpg(process.pid, signal.SIGINT)  # as a terminal sends Ctrl-C to the whole group
     stdout, stderr = process.communicate(timeout=60)
 

@@ -7,6 +7,7 @@ Commands parse options, call one library function and report. Library errors
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from enum import IntEnum
 from pathlib import Path
@@ -25,6 +26,7 @@ class ExitStatus(IntEnum):
     USAGE = 2  # click's own code for a mistyped command line
     BUG = 70  # an unexpected failure inside trial-sheets
     INTERRUPTED = 130  # a batch stopped by Ctrl-C; running it again finishes it
+    BROKEN_PIPE = 141  # the reader of our output closed it early, as a shell reports SIGPIPE
 
 
 class SheetsGroup(click.Group):
@@ -37,6 +39,9 @@ class SheetsGroup(click.Group):
             raise
         except SheetsError as error:
             raise click.ClickException(str(error)) from None
+        except BrokenPipeError:  # the reader went away (`sheets plain ... | head`): stop quietly
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(ExitStatus.BROKEN_PIPE)
         except Exception as error:
             if ctx.meta.get("sheets.debug"):
                 raise
@@ -229,16 +234,34 @@ def fetch(nct_ids: tuple[str, ...], output_dir: Path, api_url: str | None, offli
 
 
 @main.command()
-@click.argument("textfile", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.argument("source")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array instead of text.")
-def plain(textfile: Path, as_json: bool) -> None:
-    """Rewrite the eligibility criteria in TEXTFILE in plain English."""
+@source_options
+@click.pass_context
+def plain(ctx: click.Context, source: str, as_json: bool, api_url: str | None, offline: bool,
+          refresh: bool) -> None:  # fmt: skip
+    """Rewrite eligibility criteria in plain English, as the sheet prints them.
+
+    SOURCE is a text file of eligibility criteria, or a record: a file (.json, .xml) or an
+    NCT number, read like `sheets make` reads it.
+    """
     import json
 
+    from .content import criteria_for
     from .eligibility import parse_criteria
     from .plain import plain_criteria
+    from .sources import is_record_source, resolve_trial
 
-    criteria = plain_criteria(parse_criteria(textfile.read_text("utf-8", errors="replace")))
+    ctx.meta["sheets.record"] = source
+    if is_record_source(source):
+        trial = resolve_trial(source, api_url=api_url, offline=offline, refresh=refresh)
+        criteria = criteria_for(trial)
+    else:
+        try:
+            text = Path(source).read_text("utf-8", errors="replace")
+        except OSError as error:
+            raise click.ClickException(f"{source}: cannot read it ({error.strerror})") from None
+        criteria = plain_criteria(parse_criteria(text))
     if as_json:
         rows = [{"kind": c.kind, "original": c.original, "plain": c.plain} for c in criteria]
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))

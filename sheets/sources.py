@@ -48,6 +48,20 @@ def resolve_trial(
         return source.trial(spec)
 
 
+def is_record_source(spec: str) -> bool:
+    """Whether ``spec`` names a record (an NCT number, or a JSON or XML file) rather than a
+    plain text file of eligibility criteria."""
+    path = Path(spec)
+    if not path.is_file():
+        return looks_like_nct(spec) or bool(_ALMOST_NCT.fullmatch(spec))
+    try:
+        with path.open("rb") as file:
+            head = file.read(512).lstrip(b"\xef\xbb\xbf \t\r\n")
+    except OSError:
+        return False
+    return head[:1] in (b"{", b"<")
+
+
 def fetch_records(
     nct_ids: Iterable[str],
     out_dir: Path | str,

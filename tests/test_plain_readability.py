@@ -63,3 +63,49 @@ def test_readability_command_reports_the_measures(tmp_path):
                   "abbreviations unexplained:", "numbers kept:"):  # fmt: skip
         assert label in result.output
     assert re.search(r"numbers kept:\s+(\d+) of \1 criteria \(all kept\)", result.output)
+
+
+def test_plain_command_reads_a_record_file_as_the_sheet_does():
+    from sheets import load_trial
+    from sheets.content import criteria_for
+
+    record = DATA / "records" / "NCT06716424.json"
+    result = CliRunner().invoke(main, ["plain", str(record), "--json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    expected = criteria_for(load_trial(record))
+    assert [r["plain"] for r in rows] == [c.plain for c in expected]
+    assert not any('"protocolSection"' in r["original"] for r in rows)  # not the JSON as text
+
+
+def test_plain_command_takes_an_nct_number_through_the_record_source(httpserver):
+    study = json.loads((DATA / "records" / "NCT06171568.json").read_text("utf-8"))
+    httpserver.expect_request("/api/v2/studies/NCT06171568").respond_with_json(study)
+    api = httpserver.url_for("/api/v2")
+    result = CliRunner().invoke(main, ["plain", "nct06171568", "--api-url", api])
+    assert result.exit_code == 0, result.output
+    criteria = study["protocolSection"]["eligibilityModule"]["eligibilityCriteria"]
+    first = result.output.split("\n   was: ", 1)[1].split("\n", 1)[0]
+    assert first.rstrip(".") in criteria.replace("\\", "")
+
+
+def test_plain_command_names_a_missing_file_in_one_line():
+    result = CliRunner().invoke(main, ["plain", "no-such-criteria.txt"])
+    assert result.exit_code == 1
+    assert result.output.strip() == "Error: no-such-criteria.txt: cannot read it (No such file or directory)"
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly(tmp_path):
+    import subprocess
+    import sys
+
+    source = tmp_path / "long.txt"  # more output than a pipe holds, so the writer must block
+    source.write_text("Inclusion Criteria:\n" + "* Age ≥ 18 years\n" * 3000, "utf-8")
+    sheets = [sys.executable, "-c", "from sheets.cli import main; main()"]
+    with subprocess.Popen([*sheets, "plain", str(source)],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE) as command:  # fmt: skip
+        command.stdout.readline()
+        command.stdout.close()  # like `| head -1`
+        error = command.stderr.read().decode()
+        assert command.wait(timeout=60) == 141
+    assert "Traceback" not in error and "bug" not in error, error

@@ -5,7 +5,7 @@ sheet keeps its own pages as made, so its "Page X of Y" footer still counts that
 For duplex printing a blank page follows any part with an odd number of pages, so every
 sheet starts on a front side. The booklet has a bookmark per trial; it is not a tagged PDF
 (merging does not join the sheets' structure trees: the single sheets are the accessible
-copies).
+copies). Each font is embedded once for the whole booklet (booklet_fonts.py), not per sheet.
 """
 
 from __future__ import annotations
@@ -51,6 +51,8 @@ def make_booklet(
     """
     import pikepdf
 
+    from .booklet_fonts import share_fonts
+
     options = options or SheetOptions()
     target = Path(target)
     sources = []
@@ -70,6 +72,7 @@ def make_booklet(
             outline.root.append(pikepdf.OutlineItem(title, len(booklet.pages)))
             booklet.pages.extend(source.pages)
             _pad(booklet, duplex)
+    share_fonts(booklet, _font_dirs(options))
     booklet.docinfo["/Title"] = _title(options)
     booklet.docinfo["/Creator"] = "trial-sheets"
     buffer = io.BytesIO()
@@ -94,6 +97,13 @@ def _pad(booklet, duplex: bool) -> None:
     if duplex and len(booklet.pages) % 2:
         x0, y0, x1, y1 = (float(n) for n in booklet.pages[-1].mediabox)
         booklet.add_blank_page(page_size=(x1 - x0, y1 - y0))
+
+
+def _font_dirs(options: SheetOptions) -> tuple[Path, ...]:
+    """Where the sheets' original font files are: the bundled fonts, then the clinic's."""
+    from .resources import fonts_dir
+
+    return (fonts_dir(), *(options.clinic.template_dirs if options.clinic else ()))
 
 
 def _title(options: SheetOptions) -> str:

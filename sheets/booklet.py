@@ -58,7 +58,7 @@ def make_booklet(
     sources = []
     for sheet in sheets:
         try:
-            sources.append(pikepdf.Pdf.open(io.BytesIO(sheet.path.read_bytes())))
+            sources.append(_printable(pikepdf.Pdf.open(io.BytesIO(sheet.path.read_bytes()))))
         except (OSError, pikepdf.PdfError) as error:
             raise SheetsError(f"{sheet.path}: cannot add it to the booklet ({error})") from None
     cover = pikepdf.Pdf.open(io.BytesIO(_cover(sheets, [len(s.pages) for s in sources], options, duplex)))
@@ -82,6 +82,15 @@ def make_booklet(
     except OSError as error:
         raise SheetsError(f"cannot write the booklet {target}: {error.strerror or error}") from None
     return target
+
+
+def _printable(sheet):
+    """The sheet with any form fields (--fillable) drawn into its pages. A booklet is for
+    printing, and a merged file cannot keep each sheet's fields apart (they share names)."""
+    if "/AcroForm" in sheet.Root:
+        sheet.generate_appearance_streams()
+        sheet.flatten_annotations("all")  # qpdf also drops the then empty form
+    return sheet
 
 
 def booklet_pages(counts: list[int], cover_pages: int, duplex: bool) -> int:

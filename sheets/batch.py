@@ -41,7 +41,11 @@ from .options import SheetOptions
 
 MADE, UNCHANGED, FAILED, DUPLICATE = "made", "unchanged", "failed", "duplicate"
 REPORT_FIELDS = ("record", "status", "output", "error", "seconds")
-RECYCLE_AFTER = 200  # sheets per worker before it is replaced (measured: benchmarks/batch_speed.py)
+# Sheets per worker before it is replaced. WeasyPrint's layout (Pango, in C) keeps about 30 KB
+# a sheet even with one FontConfiguration, so a worker that never restarts grows without end
+# (84 -> 168 MB over 2,500 sheets); 200 sheets caps that at about 6 MB, and a replacement costs
+# well under 1% of a worker's life. Measured with benchmarks/batch_speed.py.
+RECYCLE_AFTER = 200
 
 
 @dataclass
@@ -228,7 +232,9 @@ class _Run:
             return False
         nct_id = made["nct_id"]
         if nct_id in self.written:
-            note = f"{label}: the same trial ({nct_id}) as {self.written[nct_id]}, whose sheet is kept"
+            note = (
+                f"{label}: the same trial ({nct_id}) as {self.written[nct_id]}, whose sheet is kept"
+            )
             self.finish(index, SheetResult(label, DUPLICATE, error=note, nct_id=nct_id))
             return False
         target = self.out_dir / f"{nct_id}.pdf"

@@ -135,31 +135,36 @@ def test_the_booklet_sheds_the_duplicated_font_bytes(sheets, tmp_path, monkeypat
     assert len(booklet) <= sum(map(len, sources)) - duplicated + growth
 
 
-def rename_font(pdf: bytes) -> bytes:
-    """The sheet as if made with a font we do not ship: other names, in the PDF and the font."""
+def edited(pdf: bytes, change) -> bytes:
+    """The PDF after ``change(doc)``, saved again."""
     with pikepdf.open(io.BytesIO(pdf)) as doc:
-        done = set()
-        for page in doc.pages:
-            for font in page.Resources.Font.values():
-                if font.objgen in done:
-                    continue
-                done.add(font.objgen)
-                cid = font.DescendantFonts[0]
-                name = pikepdf.Name(f"/ABCDEF+Clinic-Sans-{len(done)}")
-                font.BaseFont = cid.BaseFont = cid.FontDescriptor.FontName = name
-                program = TTFont(io.BytesIO(cid.FontDescriptor.FontFile2.read_bytes()))
-                program["name"].setName(f"ClinicSans{len(done)}", 6, 3, 1, 0x409)
-                out = io.BytesIO()
-                program.save(out)
-                cid.FontDescriptor.FontFile2.write(out.getvalue())
+        change(doc)
         out = io.BytesIO()
         doc.save(out)
         return out.getvalue()
 
 
+def rename_font(doc: pikepdf.Pdf) -> None:
+    """The sheet as if made with a font we do not ship: other names, in the PDF and the font."""
+    done = set()
+    for page in doc.pages:
+        for font in page.Resources.Font.values():
+            if font.objgen in done:
+                continue
+            done.add(font.objgen)
+            cid = font.DescendantFonts[0]
+            name = pikepdf.Name(f"/ABCDEF+Clinic-Sans-{len(done)}")
+            font.BaseFont = cid.BaseFont = cid.FontDescriptor.FontName = name
+            program = TTFont(io.BytesIO(cid.FontDescriptor.FontFile2.read_bytes()))
+            program["name"].setName(f"ClinicSans{len(done)}", 6, 3, 1, 0x409)
+            out = io.BytesIO()
+            program.save(out)
+            cid.FontDescriptor.FontFile2.write(out.getvalue())
+
+
 def test_a_font_without_its_original_keeps_its_own_copy_and_renders(sheets, tmp_path):
     odd = tmp_path / "odd.pdf"
-    odd.write_bytes(rename_font(sheets[2].path.read_bytes()))
+    odd.write_bytes(edited(sheets[2].path.read_bytes(), rename_font))
     mixed = [*sheets[:2], BookletSheet(sheets[2].nct_id, "odd", odd)]
     booklet = booklet_of(mixed, tmp_path / "all.pdf")
     programs = font_programs(booklet)
@@ -172,23 +177,19 @@ def test_a_font_without_its_original_keeps_its_own_copy_and_renders(sheets, tmp_
     assert dark > 5000 and differing < 0.001
 
 
-def page_as_form(pdf: bytes) -> bytes:
+def page_as_form(doc: pikepdf.Pdf) -> None:
     """The sheet with its first page drawn by a Form XObject, which names the fonts."""
-    with pikepdf.open(io.BytesIO(pdf)) as doc:
-        page = doc.pages[0]
-        form = doc.make_stream(page.obj.Contents.read_bytes(), Type=pikepdf.Name.XObject,
-                               Subtype=pikepdf.Name.Form, BBox=page.mediabox,
-                               Resources=page.obj.Resources)  # fmt: skip
-        page.obj.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Fx0=form))
-        page.obj.Contents = doc.make_stream(b"q /Fx0 Do Q")
-        out = io.BytesIO()
-        doc.save(out)
-        return out.getvalue()
+    page = doc.pages[0]
+    form = doc.make_stream(page.obj.Contents.read_bytes(), Type=pikepdf.Name.XObject,
+                           Subtype=pikepdf.Name.Form, BBox=page.mediabox,
+                           Resources=page.obj.Resources)  # fmt: skip
+    page.obj.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Fx0=form))
+    page.obj.Contents = doc.make_stream(b"q /Fx0 Do Q")
 
 
 def test_fonts_named_by_a_form_xobject_are_shared_too(sheets, tmp_path):
     formed = tmp_path / "form.pdf"
-    formed.write_bytes(page_as_form(sheets[2].path.read_bytes()))
+    formed.write_bytes(edited(sheets[2].path.read_bytes(), page_as_form))
     booklet = booklet_of(
         [*sheets[:2], BookletSheet(sheets[2].nct_id, "form", formed)], tmp_path / "all.pdf"
     )

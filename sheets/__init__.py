@@ -44,8 +44,9 @@ def render_html(trial: Trial, options: SheetOptions | None = None) -> str:
     from .content import build_sheet
     from .html import render_html as html_for
 
-    clinic = options.clinic if options else None
-    return html_for(build_sheet(trial, options), override_dirs=clinic.template_dirs if clinic else ())
+    return html_for(
+        build_sheet(trial, options), override_dirs=options.template_dirs if options else ()
+    )
 
 
 def render_pdf(trial: Trial, options: SheetOptions | None = None) -> bytes:
@@ -54,7 +55,7 @@ def render_pdf(trial: Trial, options: SheetOptions | None = None) -> bytes:
     from .pdf import default_renderer
 
     options = options or SheetOptions()
-    return default_renderer().render(
+    return default_renderer(options.template_dirs).render(
         render_html(trial, options),
         paper=options.paper,
         large_print=options.large_print,

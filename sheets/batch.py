@@ -284,7 +284,7 @@ def start_worker(options: SheetOptions) -> None:
     _options = options
     from .pdf import default_renderer
 
-    default_renderer()
+    default_renderer(options.template_dirs)
 
 
 def make_one(label: str, data: bytes) -> dict:

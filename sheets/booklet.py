@@ -112,7 +112,7 @@ def _font_dirs(options: SheetOptions) -> tuple[Path, ...]:
     """Where the sheets' original font files are: the bundled fonts, then the clinic's."""
     from .resources import fonts_dir
 
-    return (fonts_dir(), *(options.clinic.template_dirs if options.clinic else ()))
+    return (fonts_dir(), *options.template_dirs)
 
 
 def _title(options: SheetOptions) -> str:
@@ -143,10 +143,9 @@ def _render_cover(lines: list[CoverLine], options: SheetOptions) -> bytes:
     from .html import environment
     from .pdf import default_renderer
 
-    dirs = options.clinic.template_dirs if options.clinic else ()
-    html = environment(tuple(dirs)).get_template(COVER_TEMPLATE).render(
+    html = environment(options.template_dirs).get_template(COVER_TEMPLATE).render(
         title=_title(options), clinic=options.clinic, lines=lines,
         made=wording.today_phrase(options.generated_on),
         pages=sum(line.pages for line in lines),
     )  # fmt: skip
-    return default_renderer().render(html, paper=options.paper)
+    return default_renderer(options.template_dirs).render(html, paper=options.paper)

@@ -32,10 +32,7 @@ def options_fingerprint(options: SheetOptions) -> str:
     """Everything except the record that decides a sheet's PDF, as one hash."""
     digest = hashlib.sha256(__version__.encode() + _code_hash().encode())
     digest.update(repr(dataclasses.replace(options, generated_on=date.min)).encode())
-    folders = (templates_dir(), fonts_dir())
-    if options.clinic is not None:
-        folders += options.clinic.template_dirs
-    for folder in folders:
+    for folder in (templates_dir(), fonts_dir(), *options.template_dirs):
         digest.update(_folder_hash(folder).encode())
     return digest.hexdigest()
 

@@ -54,6 +54,11 @@ class SheetOptions:
     def link_for(self, nct_id: str) -> str:
         return self.link_template.replace("{nct_id}", nct_id)
 
+    @property
+    def template_dirs(self) -> tuple[Path, ...]:
+        """The clinic's templates folders, searched before the bundled templates."""
+        return self.clinic.template_dirs if self.clinic else ()
+
 
 def check_link_template(template: str) -> None:
     """A link template is an http(s) address with ``{nct_id}`` where the trial's number goes."""

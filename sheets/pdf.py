@@ -2,8 +2,9 @@
 
 One `PdfRenderer` holds the FontConfiguration and the parsed stylesheets, so a process that
 makes many sheets parses CSS and loads fonts once. Its URL fetcher serves only files inside
-the bundled templates and fonts folders and ``data:`` URLs: no other file, no network, no
-redirects, for HTML, stylesheets and attachments alike.
+the bundled templates and fonts folders (and a clinic's templates folder, which may lay its
+own ``sheet.css`` and ``large-print.css`` over ours) and ``data:`` URLs: no other file, no
+network, no redirects, for HTML, stylesheets and attachments alike.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, path2url
 
+from .errors import SheetsError
 from .resources import fonts_dir, templates_dir
 
 STYLESHEET = "sheet.css"
@@ -47,26 +49,39 @@ class ConfinedFetcher(URLFetcher):
 
 
 class PdfRenderer:
-    """Warm WeasyPrint state for one process: fonts and stylesheets are loaded once."""
+    """Warm WeasyPrint state for one process: fonts and stylesheets are loaded once.
 
-    def __init__(self, extra_dirs: tuple[Path, ...] = ()):
+    ``clinic_dirs`` are a clinic's templates folders: a ``sheet.css`` or ``large-print.css``
+    there is laid over the bundled one (so it holds only the rules it changes), and the files
+    beside it (fonts, images) may be loaded through it."""
+
+    def __init__(self, clinic_dirs: tuple[Path, ...] = ()):
         self.base_dir = templates_dir()
-        self.fetcher = ConfinedFetcher((templates_dir(), fonts_dir(), *extra_dirs))
+        self.fetcher = ConfinedFetcher((templates_dir(), fonts_dir(), *clinic_dirs))
         self.font_config = FontConfiguration()
-        self.stylesheet = CSS(
-            filename=str(self.base_dir / STYLESHEET),
-            url_fetcher=self.fetcher,
-            font_config=self.font_config,
-        )
+        self.stylesheet = self._stylesheet(self.base_dir / STYLESHEET)
         self.paper_sheets = {
             paper: CSS(string=css, url_fetcher=self.fetcher, font_config=self.font_config)
             for paper, css in PAPER_CSS.items()
         }
-        self.large_print = CSS(
-            filename=str(self.base_dir / LARGE_PRINT),
-            url_fetcher=self.fetcher,
-            font_config=self.font_config,
-        )
+        self.large_print = self._stylesheet(self.base_dir / LARGE_PRINT)
+        self.clinic_sheets = self._clinic_sheets(clinic_dirs, STYLESHEET)
+        self.clinic_large_print = self._clinic_sheets(clinic_dirs, LARGE_PRINT)
+
+    def _stylesheet(self, path: Path) -> CSS:
+        return CSS(filename=str(path), url_fetcher=self.fetcher, font_config=self.font_config)
+
+    def _clinic_sheets(self, folders: tuple[Path, ...], name: str) -> list[CSS]:
+        sheets = []
+        for path in (folder / name for folder in folders):
+            try:
+                if path.is_file():
+                    sheets.append(self._stylesheet(path))
+            except OSError as error:
+                raise SheetsError(
+                    f"{path}: cannot read the clinic's stylesheet ({error.strerror})"
+                ) from None
+        return sheets
 
     def render(
         self,
@@ -80,12 +95,14 @@ class PdfRenderer:
         """Always a tagged PDF; ``forms`` turns inputs into form fields, ``variant`` adds a
         standard's claims ("pdf/ua-1", "pdf/a-3b")."""
         document = HTML(string=html, base_url=path2url(self.base_dir), url_fetcher=self.fetcher)
-        sheets = [self.stylesheet, self.paper_sheets[paper]]
+        sheets = [self.stylesheet, *self.clinic_sheets, self.paper_sheets[paper]]
+        if large_print:
+            sheets += [self.large_print, *self.clinic_large_print]
         with warnings.catch_warnings():
             if variant:  # WeasyPrint 70 reads its sRGB profile for PDF/A without closing the file
                 warnings.simplefilter("ignore", ResourceWarning)
             return document.write_pdf(
-                stylesheets=[*sheets, self.large_print] if large_print else sheets,
+                stylesheets=sheets,
                 font_config=self.font_config,
                 pdf_tags=True,
                 pdf_forms=forms,
@@ -94,5 +111,6 @@ class PdfRenderer:
 
 
 @cache
-def default_renderer() -> PdfRenderer:
-    return PdfRenderer()
+def default_renderer(clinic_dirs: tuple[Path, ...] = ()) -> PdfRenderer:
+    """This process's renderer for the bundled look, or for a clinic's templates folders."""
+    return PdfRenderer(clinic_dirs)

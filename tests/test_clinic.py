@@ -8,10 +8,12 @@ import struct
 import zlib
 from pathlib import Path
 
+import pikepdf
 import pytest
 from click.testing import CliRunner
 from conftest import DATA, ROOT
-from pdfcheck import find_qr, page_texts, reader, render_page, text_of
+from fontTools.ttLib import TTFont
+from pdfcheck import find_qr, font_files, page_texts, reader, render_page, text_of
 from PIL import ImageChops
 
 from sheets.cli import main
@@ -28,11 +30,11 @@ def make(tmp_path: Path, *args: str, record: Path = RECORD) -> tuple[int, str, b
     return result.exit_code, result.output, out.read_bytes() if out.exists() else b""
 
 
-def png(width: int = 40, height: int = 10) -> bytes:
+def png(width: int = 40, height: int = 10, rgb: bytes = b"\x20\x40\x60") -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
-    rows = b"".join(b"\x00" + b"\x20\x40\x60" * width for _ in range(height))
+    rows = b"".join(b"\x00" + rgb * width for _ in range(height))
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
 
@@ -197,3 +199,79 @@ def test_a_changed_clinic_template_makes_the_batch_sheets_again(tmp_path):
     template.write_text(template.read_text("utf-8").replace("Prepared for you", "Made for you"), "utf-8")
     assert statuses() == ["made"]
     assert "Made for you by our clinical" in text_of((tmp_path / "out" / "NCT06171568.pdf").read_bytes())
+
+
+RED = b"\xff\x00\x00"
+
+
+def red_pixels(pdf: bytes) -> int:
+    data = render_page(pdf, dpi=50).convert("RGB").tobytes()
+    return sum(1 for n in range(0, len(data), 3) if data[n] > 200 and data[n + 1] < 60 and data[n + 2] < 60)
+
+
+def clinic_with_stylesheet(folder: Path, css: str, large_print_css: str = "") -> Path:
+    """A clinic whose templates folder holds only stylesheets, a brand font and a red band."""
+    templates = folder / "templates"
+    templates.mkdir(parents=True)
+    (templates / "sheet.css").write_text(css, "utf-8")
+    if large_print_css:
+        (templates / "large-print.css").write_text(large_print_css, "utf-8")
+    (templates / "band.png").write_bytes(png(8, 8, RED))
+    font = TTFont(ROOT / "fonts" / "AtkinsonHyperlegible-Regular.ttf")
+    font["name"].setName("Clinic Brand", 1, 3, 1, 0x409)
+    font["name"].setName("ClinicBrand-Regular", 6, 3, 1, 0x409)
+    font.save(templates / "brand.ttf")
+    return clinic_file(folder, '[clinic]\nname = "Northside Clinic"\ntemplates = "templates"\n')
+
+
+BRANDED = """
+@font-face { font-family: "Clinic Brand"; src: url(brand.ttf); }
+.clinic-name { font-family: "Clinic Brand"; }
+.clinic { background: url(band.png); }
+"""
+
+
+def test_a_clinic_stylesheet_is_laid_over_ours_with_its_own_font_and_image(tmp_path):
+    large = '.clinic-name::after { content: " (large print)"; }'
+    path = clinic_with_stylesheet(tmp_path / "c", BRANDED, large_print_css=large)
+    code, output, pdf = make(tmp_path, "--clinic", str(path))
+    assert code == 0, output
+    fonts = font_files(pdf)
+    assert any("+Clinic-Brand" in name and embedded for name, embedded in fonts.items()), fonts
+    assert any("+Atkinson-Hyperlegible" in name for name in fonts)  # the rest keeps our stylesheet
+    assert red_pixels(pdf) > 200  # the band, drawn from the clinic's folder
+    assert "Northside Clinic" in text_of(pdf) and "(large print)" not in text_of(pdf)
+    code, output, large_pdf = make(tmp_path, "--clinic", str(path), "--large-print")
+    assert code == 0, output
+    assert "Northside Clinic (large print)" in text_of(large_pdf)
+
+
+@pytest.mark.expects_weasyprint_warnings
+def test_a_clinic_stylesheet_cannot_reach_outside_its_folder(tmp_path, fail_on_weasyprint_warnings):
+    (tmp_path / "outside.png").write_bytes(png(8, 8, RED))
+    path = clinic_with_stylesheet(tmp_path / "c", ".clinic { background: url(../../outside.png); }")
+    code, output, pdf = make(tmp_path, "--clinic", str(path))
+    assert code == 0, output
+    assert red_pixels(pdf) == 0 and "Northside Clinic" in text_of(pdf)
+    refused = " ".join(fail_on_weasyprint_warnings.messages)
+    assert "refused to load" in refused and "outside.png" in refused
+
+
+def test_a_booklet_of_branded_sheets_embeds_the_clinic_font_once(tmp_path):
+    path = clinic_with_stylesheet(tmp_path / "c", BRANDED)
+    records = tmp_path / "in"
+    records.mkdir()
+    for name in ("NCT06171568.json", "NCT00711542.json"):
+        shutil.copy(DATA / "records" / name, records)
+    booklet = tmp_path / "all.pdf"
+    result = CliRunner().invoke(main, ["batch", str(records), "-o", str(tmp_path / "out"),
+                                       "--clinic", str(path), "--booklet", str(booklet)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    brand_programs = set()
+    with pikepdf.open(booklet) as doc:
+        for page in doc.pages:
+            for font in page.Resources.Font.values():
+                if "Clinic-Brand" in str(font.BaseFont):
+                    brand_programs.add(font.DescendantFonts[0].FontDescriptor.FontFile2.objgen)
+    assert len(brand_programs) == 1
+    assert text_of(booklet.read_bytes()).count("Northside Clinic") >= 2

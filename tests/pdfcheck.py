@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 
+import pikepdf
 import pypdfium2 as pdfium
 import zxingcpp
 from pypdf import PdfReader
@@ -70,3 +72,20 @@ def font_files(pdf: bytes) -> dict[str, bool]:
             embedded = any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
             fonts[str(target.get("/BaseFont"))] = embedded
     return fonts
+
+
+def face(name) -> str:
+    return re.sub(r"^/?[A-Z]{6}\+", "", str(name))
+
+
+def font_programs(pdf: bytes) -> dict[str, list[int]]:
+    """Face -> sizes (as stored) of every embedded TrueType font program in the file."""
+    programs: dict[str, list[int]] = {}
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        for obj in doc.objects:
+            if not isinstance(obj, pikepdf.Dictionary) or obj.get("/Type") != "/FontDescriptor":
+                continue
+            if "/FontFile2" in obj:
+                size = len(obj.FontFile2.read_raw_bytes())
+                programs.setdefault(face(obj.FontName), []).append(size)
+    return programs

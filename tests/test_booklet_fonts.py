@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import io
 import json
-import re
 from pathlib import Path
 
 import pikepdf
 import pytest
 from conftest import DATA, FIXED_DAY
 from fontTools.ttLib import TTFont
-from pdfcheck import page_texts, render_page
+from pdfcheck import face, font_programs, page_texts, render_page
 from PIL import ImageChops
 
 from sheets import SheetOptions, load_trial, render_pdf
@@ -25,23 +24,6 @@ TITLES = {
     "NCT05594173": " (β-blocker, 日本語)",
     "NCT06171568": "",
 }
-
-
-def face(name) -> str:
-    return re.sub(r"^/?[A-Z]{6}\+", "", str(name))
-
-
-def font_programs(pdf: bytes) -> dict[str, list[int]]:
-    """Face -> sizes (as stored) of every embedded TrueType font program in the file."""
-    programs: dict[str, list[int]] = {}
-    with pikepdf.open(io.BytesIO(pdf)) as doc:
-        for obj in doc.objects:
-            if not isinstance(obj, pikepdf.Dictionary) or obj.get("/Type") != "/FontDescriptor":
-                continue
-            if "/FontFile2" in obj:
-                size = len(obj.FontFile2.read_raw_bytes())
-                programs.setdefault(face(obj.FontName), []).append(size)
-    return programs
 
 
 def page_fonts(pdf: bytes) -> list[dict[str, tuple[int, int]]]:

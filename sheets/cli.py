@@ -263,11 +263,18 @@ def plain(ctx: click.Context, source: str, as_json: bool, api_url: str | None, o
             raise click.ClickException(f"{source}: cannot read it ({error.strerror})") from None
         criteria = plain_criteria(parse_criteria(text))
     if as_json:
-        rows = [{"kind": c.kind, "original": c.original, "plain": c.plain} for c in criteria]
+        rows = [
+            {"kind": c.kind, "label": c.label, "original": c.original, "plain": c.plain,
+             "words": [{"term": term, "meaning": meaning} for term, meaning in c.words]}
+            for c in criteria
+        ]  # fmt: skip
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     for number, criterion in enumerate(criteria, 1):
-        click.echo(f"{number}. [{criterion.kind}] {criterion.plain}\n   was: {criterion.original}\n")
+        label = f"{criterion.label}: " if criterion.label else ""
+        words = "".join(f"\n   Words: {term}: {meaning}" for term, meaning in criterion.words)
+        click.echo(f"{number}. [{criterion.kind}] {label}{criterion.plain}{words}\n"
+                   f"   was: {criterion.original}\n")
 
 
 @main.command()

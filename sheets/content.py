@@ -6,6 +6,7 @@ to say when the record is silent is decided here, so it can be tested without a 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -16,6 +17,7 @@ from .model import Contact, PlainCriterion, Site, Trial
 from .plain import inline_definitions, plain_criteria, reading_grade, sheet_glossary
 from .plain.engine import LINE
 from .plain.glossary import meanings_in
+from .plain.people import audience_of
 from .options import SheetOptions
 from .outcomes import plain_outcome
 from .qr import qr_svg
@@ -48,6 +50,8 @@ class NumberedCriterion:
     ref: str
     plain: str
     original: str
+    words: tuple[tuple[str, str], ...] = ()  # this line's terms, explained under it
+    label: str = ""  # whom or which part of the study it is for: "For caregivers"
 
     @property
     def lead(self) -> str:
@@ -179,13 +183,17 @@ def _build_sheet(trial: Trial, options: SheetOptions) -> Sheet:
 
 def _glossary(plain_lines: list[str], context: str) -> tuple[tuple[str, str], ...]:
     """The words the (English) plain lines use, their meanings in the sheet's language."""
-    found = sheet_glossary(plain_lines, context=context)
+    return _in_sheet_language(sheet_glossary(plain_lines, context=context))
+
+
+def _in_sheet_language(words: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """(term, English meaning) pairs with each meaning in the sheet's language, where known."""
     if i18n.current() == i18n.BASE:
-        return found
+        return words
     meanings = meanings_in(i18n.current())
     return tuple(
         (term, meanings.get((term.lower(), meaning)) or meanings.get(("", meaning), meaning))
-        for term, meaning in found
+        for term, meaning in words
     )
 
 
@@ -194,9 +202,21 @@ def criteria_for(trial: Trial) -> tuple[PlainCriterion, ...]:
     if trial.site_content.plain_criteria:
         return trial.site_content.plain_criteria
     record_text = "\n".join((trial.brief_summary, trial.detailed_description))
+    criteria = parse_criteria(trial.eligibility.criteria_text)
     return plain_criteria(
-        parse_criteria(trial.eligibility.criteria_text), defined=inline_definitions(record_text)
+        criteria,
+        defined=inline_definitions(record_text),
+        audience=audience_of(criteria, _years(trial.eligibility.maximum_age)),
     )
+
+
+def _years(age: str) -> float | None:
+    """ "17 Years" -> 17.0, "6 Months" -> 0.5: the record's age limit in years, if it has one."""
+    match = re.match(r"\s*(\d+(?:\.\d+)?)\s*(year|month|week|day|hour|minute)", age.lower())
+    if not match:
+        return None
+    per_year = {"year": 1, "month": 12, "week": 52, "day": 365, "hour": 8766, "minute": 525960}
+    return float(match[1]) / per_year[match[2]]
 
 
 def _numbered(
@@ -211,6 +231,8 @@ def _numbered(
                 ref=f"{prefix}-{len(group) + 1}",
                 plain=criterion.plain,
                 original=criterion.original,
+                words=_in_sheet_language(criterion.words),
+                label=criterion.label,
             )
         )
     return tuple(groups["inclusion"]), tuple(groups["exclusion"])

@@ -1,9 +1,16 @@
 """Eligibility text -> inclusion and exclusion criteria, each with its nested sub-items.
 
 Real ClinicalTrials.gov text mixes bullets (`*`, `-`, `•`), numbering (`1.`, `1:`, `1)`,
-`(a)`, `a.`, `ii.`), headers in many spellings or none at all, in-list headings ("Hematologic:"),
-continuation lines and sub-items. The parser never raises and never drops text: what it cannot
-place becomes a criterion of the current kind, a heading, or a continuation of the item above.
+`(a)`, `a.`, `ii.`), headers in many spellings or none at all, in-list headings ("Hematologic:",
+"Caregivers:"), continuation lines and sub-items. The parser never raises and never drops text:
+what it cannot place becomes a criterion of the current kind, a heading, or a continuation of
+the item above.
+
+Structure matters more than anything else here: a sheet shows each criterion as a line the
+reader can tick, so a heading read as a criterion ("Exclusion:", "Participants must meet all
+of the following criteria:") puts a line on the sheet that asks nothing; and a criterion that
+loses its sub-group heading ("Caregivers:", "Part B only:") is put to the patient when it is
+about someone else. Headings therefore go to `Criterion.heading` of every item under them.
 """
 
 from __future__ import annotations
@@ -13,13 +20,32 @@ from dataclasses import dataclass, field
 
 from .model import Criterion, CriterionKind
 
+_KIND = r"(?:non[-\s]?inclusion|inclusion|ex(?:cl|l|c)usion|eligibility)"  # "Excusion": a real typo
 _HEADER = re.compile(
-    r"""^\W*(?:(?:key|main|major|general|other|additional|specific|patient'?s?|resident|staff
-              |participant|subject|study)\s+)*
-        (?P<kind>non[-\s]?inclusion|inclusion|exclusion|eligibility)s?
+    rf"""^\W*(?:criteria\s*:\s*)?
+        (?P<who>(?:(?:key|main|major|general|other|additional|specific|patient'?s?|resident|staff
+              |participant|subject|study)\s+)*)
+        (?P<kind>{_KIND})s?
         (?:\s+and\s+exclusion)?\s+criteri(?:a|on)\b
         (?P<rest>.*)$""",
     re.I | re.X,
+)
+# "Percutaneous liver biopsy exclusion criteria (to be evaluated ...)", "1. Parkinson's Disease
+# (PD) group Inclusion criteria:": a header that names whom or what its list is for.
+_NAMED_HEADER = re.compile(
+    rf"^(?P<who>[A-Za-z][^:]{{0,70}}?)\s+(?P<kind>{_KIND})s?\s+criteri(?:a|on)\b"
+    r"(?P<rest>\s*(?:\([^)]*\)?|(?:for|in|of|at)\b[^:]*)?\s*:?)\s*$",
+    re.I,
+)
+_NOT_A_NAME = re.compile(  # "Lack of compliance with any inclusion criteria" is a criterion
+    r"(?i)\b(?:are|is|was|were|be|been|will|not|no|any|all|none|meet\w*|met|fulfil\w*|satisf\w*|other|these|those)\b"
+    r"|\b(?:the|of|with|without|more|specific|defined|following|if|or|and)\s*$"
+)
+# "Inclusion", "EXCLUSION", "Exclusions:", "Exclusion: Pregnant women": the kind word alone.
+_BARE = re.compile(
+    r"^\W*(?:key\s+)?(?P<kind>non[-\s]?inclusions?|inclusions?|ex(?:cl|l|c)usions?)"
+    r"(?:\s*:\s*(?P<rest>.*)|\s+[-–—]+\s+(?P<rest2>.*)|\W*)$",
+    re.I,
 )
 _GLUED_HEADER = re.compile(
     r"(?<=[\w).])\s+((?:(?:Additional|Key)\s+(?i:inclusion|exclusion)|Inclusion|Exclusion|INCLUSION|EXCLUSION)\s+[Cc]riteria\b[^:\n]{0,60}:)\s*$"
@@ -29,12 +55,73 @@ _SWITCH = re.compile(
     r"|(?P<inclusion>inclusions?|[^:]{0,60}\b(?:will be|are|is) (?:included|eligible)\b[^:]{0,40}))\s*:$",
     re.I,
 )
+# A sentence that announces the list below it rather than asking anything itself.
+_ANNOUNCES = re.compile(
+    r"""(?ix)^(?:
+        (?:the\s+)?following\s+(?:[\w-]+\s+){0,2}criteri(?:a|on)\b
+      | (?:each|all|none|any)\s+of\s+(?:the\s+)?following\b
+      | (?:in\s+order\s+)?to\s+be\s+(?:eligible|included|enrolled|considered|selected)\b
+      | we\s+(?:will\s+)?(?:exclude|include)d?\b
+      | (?:the\s+)?(?:selection|eligibility|inclusion|exclusion)\s+criteria\b.*\b(?:as\s+follows|are|include|includes|were)\s*:?\s*$
+      | [^:]{0,100}?\b(?:will|shall|would|must|should|may|can|are|is|were|was|be)\s+(?:not\s+)?(?:\w+\s+)?
+        (?:excluded|included|eligible|ineligible|enrolled|recruited)\b
+      | [^:]{0,80}?\b(?:must|should|need\s+to|have\s+to)\s+(?:not\s+)?(?:meet|fulfil+|satisfy|comply\s+with)\b
+      | [^:]{0,80}?\b(?:meeting|fulfilling)\s+(?:any|all|one|none)\s+of\s+the\s+following\b
+    )""",
+)
+_SAYS_EXCLUSION = re.compile(
+    r"(?i)\bexclu|\bex(?:l|c)usion|\bineligib|\bnot\s+(?:be\s+)?eligible|\bnone\s+of\b|\b(?:must|should)\s+not\b"
+    r"|\bcannot\b|\bnon[-\s]?inclusion"
+)
+_SAYS_INCLUSION = re.compile(
+    r"(?i)\binclu|\beligib|\benrol|\brecruit|\b(?:must|should)\s+(?:meet|fulfil|satisfy)|\b(?:all|each)\s+of\s+the\s+following\b"
+)
+# Words of a heading that only says the kind: "Subjects meeting any of the following criteria
+# will be excluded from the study" has nothing else, "...excluded intra-operatively if" has.
+_STOCK_WORDS = frozenset(
+    """a all also an and any apply applies are as at be below both by can candidates cannot
+    criteria criterion each eligibility eligible enrol enroll enrolled enrolment enrollment enter
+    entry exclude excluded excludes exclusion exclusions following follows for from fulfil fulfill
+    fulfilled fulfils fulfills fully has have if in include included includes inclusion inclusions
+    individuals ineligible into is key listed main may meet meeting meets met more must none not
+    of one only or order other participant participants participate participating participation
+    patient patients people persons potential research s satisfy selected selection shall should
+    study subject subjects take that the these they this those to trial we were who will with""".split()
+)
+_NEEDS_ITS_ITEMS = re.compile(r"(?i)\b(?:must|should|shall|need to|have to)(?:\s+(?:be|have))?\s*:?$")
+# Leads that name a group or a part of the study: what is listed under them is about that
+# group. A lead ending in "of", "with", "following" needs its items and names no one.
+_GROUP_LABEL = re.compile(
+    r"""(?ix)^(?:
+        (?:specific\s+to|only\s+for|for|in|among)\s+[^.;:]{1,70}?
+      | (?:part|cohort|arm|group|phase|stage|step|module|sub-?study|substudy|sub-?group|population)\b[^.;:]{0,60}?
+      | [^.;:]{1,60}?\b(?:group|arm|cohort|population)s?
+      | (?:(?:adult|healthy|pediatric|paediatric|adolescent|female|male|pregnant)\s+)*
+        (?:caregivers?|care-givers?|carers?|parents?|partners?|spouses?|mothers?|fathers?|infants?|neonates?
+          |newborns?|babies|children|adolescents?|staff|clinicians?|physicians?|nurses?|providers?
+          |(?:health\s*care\s+|community\s+health\s+)?workers?|volunteers?|controls?|cases?
+          |family\s+members?|relatives?|residents?|students?|teachers?|dyads?|couples?|donors?|recipients?
+          |healthy\s+(?:participants?|subjects?|adults?|individuals?))
+        (?:\b[^.;:]{0,60}?)?
+    )\s*:?$"""
+)
+_LEAD_WORDS = re.compile(
+    r"(?i)\b(?:following|follows?|any\s+of|one\s+of|at\s+least|such\s+as|history\s+of|defined|including|includes?"
+    r"|either|who|which|must|should|will|are|is|has|have|had)\b"
+    r"|\b(?:of|with|by|as|to|from|if|and|or|the|a|an|than)\s*:?$"
+)
+_OPEN_END = re.compile(
+    r"(?i)(?::|\b(?:of|with|by|as|following|include|includes|including|are|is|be|if|who|that|which|and|or|to))\s*$"
+)
+# "Specific", "Principal:" alone on a line: a word that only sorts the list below it.
+_LONE_QUALIFIER = re.compile(r"(?i)^(?:specific|general|principal|main|common|other|additional)\s*:?$")
 _BULLET = r"[-*•·▪◦●‣–—]"
 _ENUMERATOR = r"(?:\d{1,2}[.):](?!\d)|\(\d{1,2}\)|\([a-zA-Z]\)|[a-zA-Z][.)](?=\s)|\(?[ivxIVX]{1,4}[.)](?=\s))"
 _MARKER = re.compile(rf"^(?P<marker>(?:{_BULLET}|{_ENUMERATOR})(?:\s*(?:{_BULLET}|{_ENUMERATOR}))*)\s*")
 _MARKDOWN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # "\>=", "\[", "\&": any escaped ASCII punctuation
 _SENTENCE_END = re.compile(r"[.;!?]\s*$")
 _NOTE = re.compile(r"(?i)^(?:notes?|nb|n\.b\.|please note|remark)\s*[:.-]")
+_CONNECTOR = re.compile(r"(?i)^(?:or|and|and/or)$")  # "OR" alone between two items joins them
 _PLAIN_QUALIFIERS = {"key", "main", "major", "general", "other", "additional", "specific"}
 
 
@@ -47,6 +134,18 @@ class _Item:
     style: str
     details: list[str] = field(default_factory=list)
     detail_indent: int | None = None
+    flat: bool = False  # its sub-items sit at its own level, under a lead ending in ":"
+    from_header: bool = False  # the text after "Exclusion:" on the header's own line
+
+
+@dataclass
+class _Section:
+    """A header found on one line: the kind it switches to and what else the line says."""
+
+    kind: CriterionKind | None
+    label: str  # "Staff Inclusion Criteria": whom the list is for; "" for a plain header
+    content: str  # "Pregnant women" of "Exclusion: Pregnant women": the first item
+    group: str = ""  # "Parkinson's Disease (PD) group" of a numbered group's own header
 
 
 def parse_criteria(text: str) -> tuple[Criterion, ...]:
@@ -63,8 +162,51 @@ def unescape_markdown(text: str) -> str:
 
 
 def is_section_heading(heading: str) -> bool:
-    """ "Exclusions", "Subjects will be included if": a heading that only says the kind."""
-    return bool(_SWITCH.match(heading.rstrip(":").strip() + ":"))
+    """A heading that only says the kind: "Exclusions", "Subjects will be excluded if",
+    "Participants must meet all of the following criteria". One that also says whom or what
+    ("Staff Inclusion Criteria", "Patients will be excluded intra-operatively if") is not."""
+    text = heading.strip().rstrip(":").strip(" *-")
+    if not text or _NEEDS_ITS_ITEMS.search(text):
+        return False  # "To be eligible, patients must": its items finish its sentence
+    if _BARE.match(text):
+        return True
+    header = _HEADER.match(text)
+    if header:
+        if not set(header["who"].lower().split()) <= _PLAIN_QUALIFIERS:
+            return False
+        return _only_stock_words(header["rest"])
+    return bool(_ANNOUNCES.match(text) or _SWITCH.match(text + ":")) and _only_stock_words(text)
+
+
+def _only_stock_words(text: str) -> bool:
+    return all(word in _STOCK_WORDS for word in re.findall(r"[a-z]+", text.lower()))
+
+
+def _announced_kind(text: str) -> CriterionKind | None:
+    """The kind a header sentence switches to: "...will be excluded...:" -> exclusion."""
+    if not text.endswith(":") or len(text) > 220:
+        return None
+    if not (_ANNOUNCES.match(text) or _SWITCH.match(text)):
+        return None
+    if _SAYS_EXCLUSION.search(text):
+        return "exclusion"
+    return "inclusion" if _SAYS_INCLUSION.search(text) else None
+
+
+def _header_kind(text: str) -> CriterionKind | None:
+    """The kind a header in any wording switches to, if it says one."""
+    header = _HEADER.match(text) or _BARE.match(text)
+    return _kind_of(header["kind"]) if header else _announced_kind(text)
+
+
+def _is_group_label(text: str) -> bool:
+    """ "For caregivers:", "Part B only", "Healthy volunteers:": a lead naming a group. A
+    comma or a comparison makes it a criterion ("In patients with diabetes, HbA1c < 8%")."""
+    if len(text) > 90 or len(text.split()) > 10 or re.search(r"[,<>=≤≥]", text):
+        return False
+    # "Women only:" is a label; "English speakers only" without the ":" is a criterion.
+    only = text.endswith(":") and re.search(r"(?i)\bonly\s*:$", text)
+    return bool(only or _GROUP_LABEL.match(text)) and not _LEAD_WORDS.search(text)
 
 
 def _style(marker: str) -> str:
@@ -79,19 +221,41 @@ def _style(marker: str) -> str:
     return "letter"
 
 
+def _kind_of(word: str) -> CriterionKind | None:
+    word = word.lower()
+    if word.startswith(("ex", "non")):
+        return "exclusion"
+    return "inclusion" if word.startswith("inclusion") else None
+
+
+def _joined(*headings: str) -> str:
+    """Headings one inside another, "For all phases: Hematologic"; the last keeps its ":"."""
+    parts = [h.strip() for h in headings if h.strip().rstrip(":").strip()]
+    return ": ".join([p.rstrip(":").strip() for p in parts[:-1]] + parts[-1:])
+
+
 class _Parser:
     def __init__(self) -> None:
         self.kind: CriterionKind = "inclusion"
-        self.heading = ""
+        self.group = ""  # a label standing before a section header: "For community patients"
+        self.group_used = True
+        self.section_label = ""  # "Staff Inclusion Criteria": heads the whole section
+        self.heading = ""  # the heading of the items now coming, within the section
         self.heading_used = True
+        self.heading_indent: int | None = None  # a bulleted lead's heading ends at its level
+        self.heading_style: str | None = None  # how the first item under the heading is marked
+        self.outer_heading = ""  # the heading to go back to when that lead's items end
         self.items: list[_Item] = []
         self.current: _Item | None = None
         self.top_indent: int | None = None
         self.top_style: str | None = None
 
+    # -- lines ---------------------------------------------------------------------------
+
     def feed(self, raw_line: str) -> None:
         glued = _GLUED_HEADER.search(raw_line)
-        if glued and len(raw_line[: glued.start()].split()) >= 3:
+        before = raw_line[: glued.start()] if glued else ""
+        if glued and len(before.split()) >= 3 and not _is_group_label(_MARKER.sub("", before.strip())):
             # "... within the catchment area Inclusion criteria for the main group:": the
             # record lost a line break; the header starts a section of its own.
             self.feed(raw_line[: glued.start()])
@@ -102,56 +266,230 @@ class _Parser:
         if not line:
             return
         indent = len(expanded) - len(expanded.lstrip())
-        header = _HEADER.match(line)
         marker = _MARKER.match(line)
-        if header and self._is_header(line, header) and not (
-            marker and header["rest"].strip(" :") and not line.endswith(":")
-        ):
-            self._start_section(header)
-            return
         body = line[marker.end():] if marker else line
+        if not body:
+            return  # a lone bullet or number: nothing to keep
+        section = self._section_header(line, body, marker)
+        if section:
+            self._start_section(section)
+            return
+        prefix, colon, after = body.partition(":")
+        if colon and after.strip() and len(prefix) <= 120 and is_section_heading(prefix):
+            # "- The inclusion criteria were as follows: a) men and women aged 18-65 ...":
+            # the header is glued in front of the first criterion; it is a label, not a part.
+            if _HEADER.match(prefix) and not _HEADER.match(prefix)["rest"].strip():
+                self._start_section(_Section(_header_kind(prefix + ":"), "", " " * indent + after.strip()))
+                return  # "- Exclusion criteria: none" is a header and its first item
+            self._switch_to(_header_kind(prefix + ":"))
+            self._set_heading(prefix + ":")
+            self.top_indent = self.top_style = None
+            self.feed(" " * indent + after.strip())
+            return
         if _NOTE.match(body) and self.current is not None:
             # "Note: ..." explains the item above it: it belongs to that item, not beside it.
             self.current.details.append(body)
             return
-        if marker and marker.end() < len(line):
-            self._marked(line[marker.end():], indent, _style(marker["marker"]))
-        elif marker:
-            return  # a lone bullet or number: nothing to keep
+        if marker:
+            self._marked(body, indent, _style(marker["marker"]))
         else:
             self._unmarked(line, indent)
 
-    def _is_header(self, line: str, header: re.Match[str]) -> bool:
+    def _section_header(self, line: str, body: str, marker: re.Match[str] | None) -> _Section | None:
+        header = _HEADER.match(body)
+        if header and self._is_header(body, header) and not (
+            marker and header["rest"].strip(" :*") and not line.endswith(":")
+        ):
+            qualifier, content = self._split_rest(header["rest"])
+            rest = header["rest"]
+            end = header.start("rest") + len(rest) - len(rest.lstrip()) + len(qualifier)
+            label = body[header.start("who"): end].strip(" *-:")
+            named = not set(header["who"].lower().split()) <= _PLAIN_QUALIFIERS
+            return _Section(_kind_of(header["kind"]), label if (qualifier or named) else "", content)
+        bare = _BARE.match(body)
+        if bare and not (marker and bare["rest2"]):
+            return _Section(_kind_of(bare["kind"]), "", (bare["rest"] or bare["rest2"] or "").strip())
+        named = _NAMED_HEADER.match(body)
+        if named and len(named["who"].split()) <= 8 and not _NOT_A_NAME.search(named["who"]) \
+                and (line.endswith(":") or not marker):
+            # A numbered "1. PD group Inclusion criteria:" heads a group with sections of its own.
+            if marker:
+                return _Section(_kind_of(named["kind"]), "", "", named["who"].strip())
+            return _Section(_kind_of(named["kind"]), body.strip(" :*-"), "")
+        return None
+
+    @staticmethod
+    def _is_header(line: str, header: re.Match[str]) -> bool:
         rest = header["rest"].strip()
         return len(line) <= 120 and (not rest or rest.startswith((":", "-", "(", "*")) or len(rest) < 60)
 
-    def _start_section(self, header: re.Match[str]) -> None:
-        word = header["kind"].lower()
-        if word.startswith("exclusion") or word.startswith("non"):
-            self.kind = "exclusion"
-        elif word.startswith("inclusion"):
-            self.kind = "inclusion"
-        self._flush_unused_heading()
+    @staticmethod
+    def _split_rest(rest: str) -> tuple[str, str]:
+        """What follows "Inclusion criteria": a qualifier ("for mothers", "(control group)")
+        that says whom the list is for, and content ("- Age 18+") that is its first item."""
+        rest = rest.strip()
+        if not rest or rest[0] in ":-–—*":
+            return "", rest.lstrip(":-–—* ").strip()
+        if rest.startswith("("):
+            close = rest.find(")")
+            if close == -1:
+                return rest, ""  # "(Only patients who ... are eligible to" goes on below
+            return rest[: close + 1], rest[close + 1:].strip().lstrip(":-–— ").strip()
+        if ":" in rest:
+            qualifier, _, content = rest.partition(":")
+            return qualifier.strip(), content.strip()
+        if re.match(r"(?i)(?:for|in|of|at|among|within)\b", rest):
+            return rest, ""
+        return "", rest
+
+    # -- sections and headings -----------------------------------------------------------
+
+    def _start_section(self, section: _Section) -> None:
+        pending = self._pending_heading()
+        if pending and not is_section_heading(pending) and (
+            _LEAD_WORDS.search(pending) or pending == self.section_label
+        ):
+            # "Patients must have one of the following:" with its list missing is a criterion
+            # in its own words: it names no group, so it cannot head the next section. So is
+            # "Partner exclusion criteria:" with nothing under it, lest "Partner" be lost.
+            self.items.append(_Item(self.kind, pending, _joined(self.group), 0, "plain"))
+            pending = ""
+        if section.kind:
+            self.kind = section.kind
         self.current = None
         self.top_indent = self.top_style = None
-        rest = header["rest"].strip().lstrip(":-* ").strip()
-        qualifier = header.string[: header.start("kind")].strip(" *-").lower()
-        qualified = bool(qualifier) and (not set(qualifier.split()) <= _PLAIN_QUALIFIERS or bool(rest))
-        if qualified or (rest.startswith("(") and len(rest) < 50):
-            # "Staff inclusion criteria", "Inclusion criteria (control group):" say whom the
-            # list is for: keep that as the heading of the items that follow.
-            self.heading, self.heading_used = header.string.strip(" *-"), True
-            return
-        if rest:
-            self._unmarked(rest, 0)
+        self.heading_indent, self.outer_heading = None, ""
+        announces = pending if pending and is_section_heading(pending) else ""
+        if section.group:
+            self._set_group(section.group)
+        elif pending and not announces:
+            # "For community patients:" right above "Inclusion Criteria:" heads that group's
+            # inclusion and exclusion lists alike, until the next such label.
+            self._set_group(pending)
+        elif section.label:
+            self._set_group("")  # "Staff Inclusion Criteria:" names its own group
+        self.section_label = section.label
+        # A header sentence right above a plain header announces that header's list.
+        heading = _joined(announces, section.label)
+        self.heading, self.heading_used = (heading, False) if heading else ("", True)
+        self.heading_style = None
+        if section.content:
+            self.feed(section.content)
+            if self.current is not None:
+                self.current.from_header = True
+
+    def _set_group(self, group: str) -> None:
+        if self.group and not self.group_used:
+            # A group label with no item under it says something of its own: keep its words.
+            self.items.append(_Item(self.kind, self.group, "", 0, "plain"))
+        self.group, self.group_used = group, not group
+
+    def _pending_heading(self) -> str:
+        """A heading no item has used yet, or a bulleted label ending in ":" that nothing
+        followed ("2. Healthy participants matched to the PD group:" above "Inclusion
+        criteria:"): both label what comes next, not a criterion of their own."""
+        if self.heading and not self.heading_used:
+            return self.heading
+        item = self.current
+        if (item is not None and item is self.items[-1] and item.text.endswith(":") and not item.details
+                and (is_section_heading(item.text) or not _LEAD_WORDS.search(item.text))):
+            self.items.pop()
+            return item.text
+        return self._take_label_item(before_heading=True)
+
+    def _take_label_item(self, before_heading: bool = False) -> str:
+        """An unmarked "Control group" or "Specific" right above a list or a heading labels
+        it: it was read as a criterion only because it has no ":". Right above a heading, so
+        does a line too long to be taken for a heading ("The current diagnostic criteria for
+        KD (...) are:" above "Fever plus four of the following criteria:")."""
+        item = self.current
+        label_like = item is not None and (
+            _LONE_QUALIFIER.match(item.text) or _is_group_label(item.text)
+            or (before_heading and item.text.endswith(":"))
+        )
+        if (item is not None and label_like and self.items and item is self.items[-1] and item.style == "plain"
+                and not item.details):
+            self.items.pop()
+            self.current = None
+            return item.text
+        return ""
+
+    def _set_heading(self, text: str, indent: int | None = None) -> None:
+        """A new heading; one that no item used stays as the first part of it ("The current
+        diagnostic criteria are:" above "Fever plus four of the following:")."""
+        label = self._take_label_item(before_heading=True)
+        # "Staff Inclusion Criteria:" then "Hematologic:": the items are the staff's blood tests.
+        unused = self.heading if self.heading and not self.heading_used else self.section_label
+        if indent is not None and self.heading_indent is None:
+            self.outer_heading = self.heading if self.heading_used else self.section_label
+        elif indent is None:
+            self.outer_heading = ""
+        self.heading, self.heading_used, self.heading_indent = _joined(unused, label, text), False, indent
+        self.heading_style = None
+        self.current = None
+
+    def _end_lead_heading(self, indent: int) -> None:
+        """A bulleted group lead ("- Specific to smokers:") heads only the items below it."""
+        if self.heading_indent is not None and indent <= self.heading_indent:
+            self.heading, self.heading_used, self.heading_style = self.outer_heading, True, None
+            self.heading_indent, self.outer_heading = None, ""
+
+    def _switch_to(self, kind: CriterionKind | None) -> None:
+        if kind and kind != self.kind:
+            self.kind = kind
+            self.top_indent = self.top_style = None
+
+    # -- items -----------------------------------------------------------------------------
 
     def _marked(self, text: str, indent: int, style: str) -> None:
+        self._end_lead_heading(indent)
+        top_level = self.top_indent is None or indent <= self.top_indent or self.current is None
+        if top_level and text.endswith(":") and is_section_heading(text):
+            # "- Patients who fulfilled the following criteria were included in the study:":
+            # a header sentence with a bullet in front is still a header.
+            self._switch_to(_announced_kind(text))
+            self._set_heading(text)
+            self.top_indent = self.top_style = None
+            return
+        label = self._take_label_item()
+        if label:
+            self._set_heading(label)
         if self.top_indent is None:
             self.top_indent, self.top_style = indent, style
         parent = self.current
+        if parent is not None and parent.from_header and not parent.details and not _OPEN_END.search(parent.text):
+            # "Exclusion: Pregnant women" then "  - smokers": the list goes on at its own level.
+            parent.indent, parent.style, parent.from_header = indent, style, False
+            self.top_indent, self.top_style = indent, style
         if parent is not None and self._is_sub_item(parent, indent, style):
+            announces = is_section_heading(parent.text.rstrip("."))
+            if not parent.details and (announces or _is_group_label(parent.text)):
+                # "- Specific to smokers:" over indented items names whom they are for; "- The
+                # subject must meet all of the following inclusion criteria." only announces them.
+                self.items.pop()
+                self.current = None
+                if announces:
+                    self._switch_to(_announced_kind(parent.text.rstrip(".") + ":"))
+                    self.top_indent, self.top_style = indent, style
+                self._set_heading(parent.text, parent.indent)
+                self._new_item(text, indent, style)
+                return
             parent.details.append(text)
             parent.detail_indent = indent
+            return
+        if parent is not None and self._is_flat_sub_item(parent, text, indent, style):
+            if _is_group_label(parent.text):
+                # "- Caregivers:" then "- aged 18 or over": a heading with a bullet in front.
+                self.items.pop()
+                self.current = None
+                self._set_heading(parent.text)
+                self._new_item(text, indent, style)
+                return
+            # "- Couples in whom the female partner has a history of:" then "- Tubal ligation"
+            # at the same level: the items finish the lead; alone they would be put to the
+            # reader as if about the reader.
+            parent.details.append(text)
+            parent.detail_indent, parent.flat = indent, True
             return
         if indent < (self.top_indent or 0) or (indent == self.top_indent and style != self.top_style
                                               and parent is None):
@@ -168,37 +506,62 @@ class _Parser:
         opens_list = parent.text.rstrip().endswith(":") or (parent.details and parent.details[-1].endswith(":"))
         return style != self.top_style and indent >= parent.indent and bool(opens_list)
 
+    @staticmethod
+    def _is_flat_sub_item(parent: _Item, text: str, indent: int, style: str) -> bool:
+        """An item at its lead's own level that still belongs to that lead."""
+        if indent != parent.indent or style != parent.style or text.endswith(":"):
+            return False  # another lead ending in ":" starts a list of its own
+        if not style.startswith("bullet"):
+            return False  # "1.", "2.": numbers say the items are separate criteria
+        return parent.flat or (not parent.details and parent.text.endswith(":"))
+
     def _unmarked(self, text: str, indent: int) -> None:
         item = self.current
-        if item is not None and self._continues(item, text, indent):
-            if item.details:
-                item.details[-1] = f"{item.details[-1]} {text}"
-            else:
-                item.text = f"{item.text} {text}"
+        if self.heading and not self.heading_used and self.heading.count("(") > self.heading.count(")") \
+                and text[:1].islower():
+            # "Inclusion Criteria(Only patients who ... are eligible to" / "participate in the trial):"
+            self.heading = f"{self.heading} {text}"
+            self._switch_to(_announced_kind(self.heading))
             return
+        if item is not None and _CONNECTOR.match(text):
+            self._append(item, text)  # "OR" between two items: it joins them, it asks nothing
+            return
+        if item is not None and self._continues(item, text, indent):
+            self._append(item, text)
+            return
+        if item is not None and item.style != "plain" and item.text.endswith(":") and not item.details \
+                and not text.endswith(":"):
+            # "3. Any patient at high risk of SOS:" then "Neuroblastoma, HLH, ...": its list.
+            item.details.append(text)
+            return
+        kind = _announced_kind(text)
         switch = _SWITCH.match(text) if item is None or item.style != "plain" else None
-        if switch and not _MARKER.match(text):
-            # "Subjects will be excluded if:", "Exclusions:": a header in other words.
-            self._flush_unused_heading()
-            self.kind = "exclusion" if switch["exclusion"] else "inclusion"
+        if (kind or switch) and not _MARKER.match(text):
+            # "Subjects will be excluded if:", "Patients must not meet any of the following
+            # exclusion criteria to be eligible:": a header in other words; it labels the items.
+            if switch and not kind:
+                kind = "exclusion" if switch["exclusion"] else "inclusion"
+            self._switch_to(kind)
             self.top_indent = self.top_style = None
-            self.heading, self.heading_used = text, True
-            self.current = None
+            self.heading_indent, self.outer_heading = None, ""
+            self._set_heading(text)
             return
         if text.endswith(":") and len(text) <= 100:
-            self._flush_unused_heading()
-            self.heading, self.heading_used = text, False
-            self.current = None
+            self.heading_indent, self.outer_heading = None, ""
+            self._set_heading(text)
             return
         self._new_item(text, indent, "plain")
 
-    def _flush_unused_heading(self) -> None:
-        """A heading no item followed is kept as a criterion of its own."""
-        if self.heading and not self.heading_used:
-            self.items.append(_Item(self.kind, self.heading, "", 0, "plain"))
-        self.heading, self.heading_used = "", True
+    @staticmethod
+    def _append(item: _Item, text: str) -> None:
+        if item.details:
+            item.details[-1] = f"{item.details[-1]} {text}"
+        else:
+            item.text = f"{item.text} {text}"
 
     def _continues(self, item: _Item, text: str, indent: int) -> bool:
+        if text.endswith(":") and indent <= item.indent and _is_group_label(text):
+            return False  # "for healthy volunteers:" under an item starts a group of its own
         if item.style == "plain":
             return text[:1].islower()
         if indent > item.indent:
@@ -208,15 +571,38 @@ class _Parser:
                                       and text[:1] in "(≥≤<>=0123456789")
 
     def _new_item(self, text: str, indent: int, style: str) -> None:
-        item = _Item(self.kind, text, self.heading, indent, style)
+        if style == "plain" and self.heading_used and self.heading_style not in (None, "plain") \
+                and self.heading_indent is None:
+            # "Hematologic:", "- ANC...", "- Platelets...", then an unmarked sentence: the
+            # heading's bulleted list is over; the sentence stands at the section's level.
+            self.heading, self.heading_style = self.section_label, None
+        if not self.heading_used:
+            self.heading_style = style
+        item = _Item(self.kind, text, _joined(self.group, self.heading), indent, style)
         self.items.append(item)
         self.current = item
-        self.heading_used = True
+        self.heading_used = self.group_used = True
 
     def finish(self) -> tuple[Criterion, ...]:
-        self._flush_unused_heading()
+        self._place_unused_heading()
+        self._set_group("")
         return tuple(
             Criterion(kind=i.kind, original=i.text.strip(), details=tuple(d.strip() for d in i.details),
                       heading=i.heading.rstrip(":").strip())
             for i in self.items
         )
+
+    def _place_unused_heading(self) -> None:
+        """A heading nothing followed, at the end of the text."""
+        if not self.heading or self.heading_used:
+            return
+        if is_section_heading(self.heading) and self.items:
+            # "Patients will be excluded if they have any of the following:" with its list lost
+            # says only the kind: it heads the list above it of that kind, where the sheet hides
+            # it, rather than becoming a line the reader could tick.
+            same_kind = [i for i in self.items if i.kind == self.kind] or self.items
+            last = ([i for i in same_kind if not i.heading] or same_kind)[-1]
+            last.heading = _joined(last.heading, self.heading) if last.heading else self.heading
+            return
+        # "Other exclusions defined in the protocol:" says something the reader should see.
+        self.items.append(_Item(self.kind, self.heading, _joined(self.group), 0, "plain"))

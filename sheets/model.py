@@ -35,11 +35,26 @@ class Criterion:
 
 @dataclass(frozen=True)
 class PlainCriterion:
-    """A criterion ready for the sheet: the patient-facing line and the wording it came from."""
+    """A criterion ready for the sheet: the patient-facing line and the wording it came from.
+
+    ``plain`` is a lead line, then the items set below it, one per line. Explanations of its
+    words never sit inside it: they are ``words``, (term, meaning) pairs printed under it.
+    ``label`` says whom or which part of the study the line is for ("For caregivers").
+    """
 
     kind: CriterionKind
     plain: str
     original: str
+    words: tuple[tuple[str, str], ...] = ()
+    label: str = ""
+
+    @property
+    def lead(self) -> str:
+        return self.plain.split("\n", 1)[0]
+
+    @property
+    def items(self) -> tuple[str, ...]:
+        return tuple(self.plain.split("\n")[1:])
 
 
 @dataclass(frozen=True)

@@ -30,3 +30,37 @@ def test_the_render_benchmark_prints_cold_and_warm_figures():
     out = run("render_speed.py", "--cold-runs", "1", "--warm-rounds", "1")
     for figure in ("cold `sheets make` (seed sheet): median", "warm seed sheet:", "test records:"):
         assert figure in out, (figure, out)
+
+
+def test_the_plain_audit_draws_a_kept_sample_and_tallies_verdicts_on_it(tmp_path):
+    import json
+    import re
+    import shutil
+
+    corpus, out, sample_list = tmp_path / "corpus", tmp_path / "out", tmp_path / "sample.txt"
+    corpus.mkdir()
+    for name in ("NCT03860584.txt", "NCT03861429.txt", "NCT03924479.txt"):
+        # Renamed: the audit never draws from the golden files, by name.
+        shutil.copy(ROOT / "tests" / "data" / "eligibility" / name, corpus / f"X{name}")
+    draw = ("plain_audit/sample.py", "--corpus", str(corpus), "--size", "10", "--parts", "2",
+            "--out", str(out), "--list", str(sample_list))  # fmt: skip
+    assert "criteria from" in run(*draw)
+    assert len(sample_list.read_text().splitlines()) == 10
+    assert "reusing" in run(*draw)
+    assert (out / "part-1.md").exists() and (out / "part-2.md").exists()
+
+    ids = [json.loads(line)["id"] for line in (out / "sample.jsonl").read_text().splitlines()]
+    assert len(ids) == 10 and all(id_.startswith("XNCT") for id_ in ids)
+    verdicts = ["```json", ""] + [
+        json.dumps({"id": id_, "verdict": verdict, "plainness": 3, "pattern": "jargon left as is"})
+        for id_, verdict in zip(ids[1:], ["critical", "major", "minor", "ok"] * 3)
+    ] + [json.dumps({"id": "NCT00000000#1", "verdict": "ok", "plainness": 5}), "```"]  # fmt: skip
+    (tmp_path / "verdicts.jsonl").write_text("\n".join(verdicts))
+    report = run("plain_audit/tally.py", str(tmp_path / "verdicts.jsonl"),
+                    "--sample", str(out / "sample.jsonl"))  # fmt: skip
+    for verdict in ("critical", "major", "minor", "ok"):  # a count and a share for each
+        assert re.search(rf"^ +{verdict} +\d+ +\d+\.\d%$", report, re.M), (verdict, report)
+    for figure in ("judged: 9 of 10", "mean plainness: 3.00",
+                   "jargon left as is", f"missing from the verdicts (1): {ids[0]}",
+                   "verdicts for unknown ids (1): NCT00000000#1", "worst lines:", " -> "):  # fmt: skip
+        assert figure in report, (figure, report)

@@ -167,7 +167,7 @@ def test_every_character_on_every_real_sheet_is_in_a_bundled_font():
 
 def test_the_sheet_has_plain_lines_a_glossary_box_and_the_reading_grade(seed_pdf):
     text = text_of(seed_pdf)
-    assert "You may be able to join if you are 18 to 75 years old." in text
+    assert "You may be able to join if you are 18 to 75 years old, with no limit on sex." in text
     assert "You cannot join if you have cancer that has spread to the brain or spinal cord" in text
     assert re.search(r"Reading level of the lines above: about grade \d+ \(Flesch-Kincaid\)", text)
     glossary = text[text.index("Words on this sheet") : text.index("The study's own wording")]
@@ -181,8 +181,9 @@ def test_list_items_and_labelled_traits_print_on_lines_of_their_own_below_their_
     assert lines[lead + 1 : lead + 3] == ["– Lomustine.", "– Anlotinib."]
     trial = load_trial(DATA / "records" / "NCT03630471.json")
     lines = [line.strip() for page in page_texts(render_pdf(trial)) for line in page.splitlines()]
-    lead = lines.index("I-1 You may be able to join if this is true for you:")
-    assert lines[lead + 1].startswith("– For adolescent people:")
+    lead = next(i for i, line in enumerate(lines) if line.startswith("I-1 For adolescent participants:"))
+    assert lines[lead + 1] == "for you:"  # the lead wraps; its trait starts a line of its own
+    assert lines[lead + 2].startswith("– Enrolled as a student in Grades 9 to 12")
 
 
 def test_the_seed_sheet_text_matches_the_reviewed_golden_text(seed_pdf):

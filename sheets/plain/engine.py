@@ -1,10 +1,16 @@
-"""The plain-English rewrite of one sheet's criteria: frame, wording, explanations, checks.
+"""The plain-English rewrite of one sheet's criteria: faithful first, plain second.
 
-Deterministic: the same criteria give the same lines. Per criterion: symbols are spelled out,
-a rule family or the generic wording makes the clause, the kind frames it ("You may be able
-to join if ..." / "You cannot join if ..."), abbreviations and hard words are explained the
-first time the sheet uses them, and the result must keep every number of the original or the
-engine falls back to a plainer-worded but complete version.
+Deterministic: the same criteria give the same lines. Per criterion, from the plainest to
+the safest, the first form that passes the checks is printed:
+1. a rule family's clause ("you are 18 to 65 years old"), covering the whole criterion;
+2. the criterion's own words after a recognised subject ("Patients with X" -> "you have X"),
+   in everyday words, a true "or" list set out as items;
+3. the criterion as a trait under a plain lead ("this is true for you:"), in everyday words;
+4. the study's own words, symbols spelled out, marked as such.
+Each form must keep every number, negation and comparison of the original (`checks`).
+Explanations of terms never go inside a line: they are the line's ``words``, printed under
+it. A criterion about someone else (a caregiver, staff) keeps the study's words under its
+label; in a trial of children the sheet speaks to the parent ("Your child ...").
 """
 
 from __future__ import annotations
@@ -13,24 +19,26 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ..eligibility import is_section_heading
 from ..model import Criterion, PlainCriterion
-from . import rules
+from . import checks, people, rules
 from .glossary import Glossary, glossary, inline_definitions
-from .normalise import keeps_numbers, spell_out
-from .wording import (
-    APPLIES,
-    ITEM,
-    clause,
-    lift_asides,
-    split_long,
-    swap_words,
-    top_level_split,
-    upper_first,
-    with_verb,
-)
+from .people import Audience
+from .structure import Shape, shape_of
+from .wording import APPLIES, clause, split_or_list, swap_words, to_second_person, upper_first
 
-FRAMES = {"inclusion": "You may be able to join if", "exclusion": "You cannot join if"}
+FRAMES = {
+    ("inclusion", "you"): "You may be able to join if",
+    ("exclusion", "you"): "You cannot join if",
+    ("inclusion", "child"): "Your child may be able to join if",
+    ("exclusion", "child"): "Your child cannot join if",
+}
+TRAIT = {"you": "this is true for you:", "child": "this is true for your child:"}
+AS_WRITTEN = "this is true (in the study's words):"
+NOTHING = "The study lists nothing here."
+JOINS = {  # a criterion that is only "OR" or "AND" between two others
+    "or": 'The study joins the lines before and after this one with "or": one of them may be enough.',
+    "and": 'The study joins the lines before and after this one with "and": both apply.',
+}
 LINE = "\n"  # separates the lines a criterion shows as: a lead ending in ":" and its items
 
 _ABBREVIATION = re.compile(
@@ -73,16 +81,9 @@ class Explainer:
     unexplained: list[str] = field(default_factory=list)
     abbreviation_count: int = 0
 
-    def explain(self, text: str, context: str) -> str:
-        """Each sentence, followed by short sentences that explain its new terms; lines stay lines."""
-        return LINE.join(self._explain_line(line, context) for line in text.split(LINE))
-
-    def _explain_line(self, text: str, context: str) -> str:
-        out = []
-        for sentence in _SENTENCE.split(text):
-            out.append(sentence)
-            out += [f"{upper_first(term)} means {meaning}." for term, meaning in self.notes(sentence, context)]
-        return " ".join(s for s in out if s)
+    def words(self, text: str, context: str) -> tuple[tuple[str, str], ...]:
+        """(term, meaning) for the terms this text is the first on the sheet to use."""
+        return tuple(note for line in text.split(LINE) for note in self.notes(line, context))
 
     def notes(self, sentence: str, context: str) -> list[tuple[str, str]]:
         """(term, meaning) for the terms this sentence is the first on the sheet to use."""
@@ -121,115 +122,99 @@ class Explainer:
         return (token if named_here else entry.term), entry.plain
 
 
-_SENTENCE = re.compile(r"(?<=[.!?])[^\S\n]+(?=[A-Z0-9\"“(])")
-
-
 def plain_criteria(
-    criteria: Sequence[Criterion], *, defined: Mapping[str, str] | None = None
+    criteria: Sequence[Criterion],
+    *,
+    defined: Mapping[str, str] | None = None,
+    audience: Audience | None = None,
 ) -> tuple[PlainCriterion, ...]:
     """Each criterion as a plain line, in order; terms explained the first time they appear."""
-    return rewrite_all(criteria, defined)[0]
+    return rewrite_all(criteria, defined, audience)[0]
 
 
 def rewrite_all(
-    criteria: Sequence[Criterion], defined: Mapping[str, str] | None = None
+    criteria: Sequence[Criterion],
+    defined: Mapping[str, str] | None = None,
+    audience: Audience | None = None,
 ) -> tuple[tuple[PlainCriterion, ...], Explainer, list[str]]:
-    """Like `plain_criteria`, also returning the explainer and each line's rule family."""
+    """Like `plain_criteria`, also returning the explainer and each line's form."""
     originals = [c.full_text for c in criteria]
     document = "\n".join(originals)
     explainer = Explainer(glossary(), {**inline_definitions(document), **(defined or {})}, document)
-    families: list[str] = []
-    lines = tuple(_rewrite(c, explainer, families) for c in criteria)
-    return lines, explainer, families
+    audience = audience or people.audience_of(criteria)
+    forms: list[str] = []
+    lines = tuple(_rewrite(c, explainer, audience, forms) for c in criteria)
+    return lines, explainer, forms
 
 
-_JOINS_HEADING = re.compile(r"(?i)(?:\b(?:must|should|will|shall|need to)\s+(?:be|have)|\b(?:are|is|have|has|with|who|if|be)|:\s*-)\s*:?$")
+def _rewrite(criterion: Criterion, explainer: Explainer, audience: Audience, forms: list[str]) -> PlainCriterion:
+    shape = shape_of(criterion, explainer.defined)
+    if shape.nothing or shape.connector:
+        forms.append("nothing listed" if shape.nothing else "joins two lines")
+        plain = NOTHING if shape.nothing else JOINS[shape.connector]
+        return PlainCriterion(criterion.kind, plain, criterion.full_text, label=shape.label)
+    form, lines, notes = _first_faithful(shape, FRAMES[(criterion.kind, audience)], audience)
+    forms.append(form)
+    explainer.explained.update(term for term, _ in notes)
+    for term in rules.EXPLAINS.get(form, ()):
+        explainer.explained.update((term, term.lower()))
+    plain = LINE.join(lines)
+    words = (*notes, *explainer.words(plain, context=criterion.full_text))
+    return PlainCriterion(criterion.kind, plain, criterion.full_text, words=words, label=shape.label)
 
 
-def _as_written(criterion: Criterion) -> str:
-    """The criterion with its heading: "Participants must be:" + "healthy" reads as one."""
-    body = " ".join((criterion.original, "; ".join(criterion.details))).strip()
-    heading = "" if is_section_heading(criterion.heading) else criterion.heading
-    if heading and _JOINS_HEADING.search(heading):
-        return f"{heading.rstrip(':- ')} {body[:1].lower() + body[1:] if body[1:2].islower() else body}"
-    return f"{heading}: {body}" if heading else body
+def _first_faithful(
+    shape: Shape, frame: str, audience: Audience
+) -> tuple[str, list[str], tuple[tuple[str, str], ...]]:
+    """(form, lines, notes) of the plainest form that keeps everything the criterion says.
 
-
-def _rewrite(criterion: Criterion, explainer: Explainer, families: list[str] | None = None) -> PlainCriterion:
-    original = criterion.full_text
-    spelled = _without_inline_definitions(spell_out(_as_written(criterion)), explainer.defined)
-    if criterion.kind == "exclusion":
-        # Exclusion lists are often written as requirements ("No insomnia"): what is listed
-        # is what keeps you out, so "You cannot join if you have no insomnia" would invert it.
-        spelled = _LEADING_NO.sub("", spelled)
-    family, sentences = "generic", _generic(spelled)
-    ruled = rules.apply(spelled)
-    if ruled:
-        family, (clause, extra) = ruled
-        if keeps_numbers(original, " ".join([clause, *extra])):
-            sentences = [clause, *extra]
-            explainer.explained.update(rules.EXPLAINS.get(family, ()))
-        else:
-            family = "generic"
-    framed = _frame(criterion.kind, sentences)
-    plain = explainer.explain(framed, context=original)
-    if not keeps_numbers(original, plain):
-        family = "generic (as written)"
-        plain = explainer.explain(_frame(criterion.kind, [APPLIES + " " + spelled]), original)
-    if families is not None:
-        families.append(family)
-    return PlainCriterion(kind=criterion.kind, plain=plain, original=original)
-
-
-def _without_inline_definitions(text: str, defined: Mapping[str, str]) -> str:
-    """ "absolute neutrophil count (ANC)" -> "absolute neutrophil count": the words already say it."""
-    for short, long in defined.items():
-        if any(ch.isdigit() for ch in short):
-            continue  # "ICD-10" carries a number the sheet must keep
-        text = re.sub(rf"({re.escape(long)})\s*\({re.escape(short)}\)", r"\1", text, flags=re.I)
-    return text
-
-
-_LEADING_NO = re.compile(r"(?i)^(?:there (?:is|are|must be)\s+)?no\s+(?!more than|less than|longer|later|earlier|other\b)")
-_NOTHING = re.compile(r"(?i)^\W*(?:none|n/?a|not applicable|no(?:ne)? (?:exclusion|inclusion) criteria)\W*$")
-
-
-def _generic(text: str) -> list[str]:
-    if _NOTHING.match(text):
-        return [APPLIES + " the study lists nothing here"]
-    parts = top_level_split(text)
-    if not parts:
-        return [APPLIES + " " + swap_words(text)]
-    return [clause(parts[0]), *(upper_first(with_verb(swap_words(p))) for p in parts[1:])]
-
-
-def _frame(kind: str, sentences: list[str]) -> str:
-    """The sentences under the kind's frame, as the lines the sheet shows.
-
-    A criterion that is a trait rather than a clause ("this is true for you: <trait>") is a
-    labelled item: the frame is its lead line and the trait its own line, which the sheet
-    sets below it; a list ("... any of these:") gives each item a line of its own.
+    The form is a rule family's name, "clause", "clause with list", "trait" or "study's words".
     """
-    first, *rest = sentences
-    if first.startswith(APPLIES):
-        trait = first[len(APPLIES) :].strip()
-        first, rest = APPLIES, [ITEM + upper_first(trait), *rest]
-    out: list[str] = []
-    for sentence in [f"{FRAMES[kind]} {first}".strip(), *rest]:
-        pieces = [p for piece in lift_asides(sentence.removeprefix(ITEM)) for p in split_long(piece)]
-        if sentence.startswith(ITEM) and pieces and not pieces[0].startswith(ITEM):
-            pieces[0] = ITEM + pieces[0]
-        out += pieces
-    lines: list[str] = []
-    for sentence in (s for s in out if s.removeprefix(ITEM).strip()):
-        text = sentence.removeprefix(ITEM)
-        text = text if text.endswith((".", "?", "!", ":")) else text + "."
-        starts_line = not lines or sentence.startswith(ITEM) or lines[-1].endswith(":")
-        if starts_line:
-            lines.append(text)
+    text = shape.text
+    for form, clause_, items, notes in () if shape.about_someone_else else _candidates(text):
+        body = [clause_, *items]
+        if checks.problems(text, " ".join(body)) or _JOIN.search(clause_) and not _JOIN.search(text):
+            continue  # lost something, or "you cannot join" said inside the line
+        if audience == "child":
+            converted = [people.for_child(line) for line in body]
+            if any(line is None for line in converted):
+                continue
+            body = converted
+        if clause_.startswith(APPLIES):  # a trait: its words go on a line of their own
+            lead, items = f"{frame} {TRAIT[audience]}", [body[0][len(APPLIES):].strip(), *body[1:]]
         else:
-            lines[-1] += " " + text
-    return LINE.join(lines)
+            lead, items = f"{frame} {body[0]}", body[1:]
+        return form, [_sentence(lead), *(_sentence(upper_first(i)) for i in items)], notes
+    return "study's words", [f"{frame} {AS_WRITTEN}", _sentence(upper_first(text))], ()
+
+
+_JOIN = re.compile(r"(?i)\b(?:cannot|can not|can|able to|may)\s+join\b")
+
+
+def _candidates(text: str):
+    """The plain forms of a criterion, plainest first: (form, clause, items, notes)."""
+    ruled = rules.apply(text)
+    if ruled:
+        family, built = ruled
+        listed = split_or_list(built.clause) if family == "allergy" else None
+        if listed:
+            yield family, listed[0], listed[1], built.notes
+        yield family, built.clause, list(built.items), built.notes
+    worded = clause(text)
+    if not worded.startswith(APPLIES):
+        listed = split_or_list(worded)
+        if listed:
+            yield "clause with list", listed[0], listed[1], ()
+        yield "clause", worded, [], ()
+    yield "trait", f"{APPLIES} {swap_words(to_second_person(text))}", [], ()
+
+
+_DOUBLED = re.compile(r"(?i)\b([a-z]+)\s+\1\b")
+
+
+def _sentence(line: str) -> str:
+    line = _DOUBLED.sub(r"\1", line.strip().rstrip(",;").rstrip())
+    return line if line.endswith((".", "?", "!", ":")) else line + "."
 
 
 def sheet_glossary(texts: Iterable[str], context: str = "") -> tuple[tuple[str, str], ...]:

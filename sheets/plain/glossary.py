@@ -3,6 +3,10 @@
 A term may have several senses; each non-default sense lists context patterns, and the one
 whose pattern matches the surrounding text wins ("PR" near "RECIST" is a partial response,
 near "estrogen" a progesterone receptor). Meanings the trial defines itself come first.
+A term whose senses all need a context (an ambiguous one, such as "SCD") has no default:
+when nothing matches it stays unexplained rather than guessed. A word is not explained
+where it is only part of a longer term that means something else (``not_in``: "zonular
+dialysis" is a tear in the eye, not kidney dialysis).
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 
 
@@ -23,6 +27,7 @@ class Entry:
     category: str
     context: tuple[re.Pattern[str], ...] = ()
     source: str = ""
+    not_in: tuple[re.Pattern[str], ...] = ()  # longer terms in which this one means something else
 
     @property
     def is_abbreviation(self) -> bool:
@@ -44,22 +49,80 @@ class Glossary:
     def lookup(self, term: str, context: str = "", wider: str = "") -> Entry | None:
         """The sense of ``term`` its context calls for; "HIV-infected" and "RECIST1" find their base.
 
-        ``context`` is the criterion; when no sense matches it, ``wider`` (the whole
-        eligibility text) gets a say before the default sense is taken.
+        ``context`` is the criterion; ``wider`` is the whole eligibility text. The trial's own
+        definition ("subjective cognitive decline (SCD)") comes first: the sense it names, or
+        None when it names none of ours, so the caller shows the trial's words. Then a sense
+        whose context matches the criterion, then one matching the wider text, then the
+        default sense; a term with no default (every sense needs a context) gives None.
         """
-        senses = None
+        senses: list[Entry] | None = None
         for candidate in _candidates(term):
             senses = self._by_term.get(candidate) or self._by_term.get(candidate.lower())
             if senses:
                 break
         if not senses:
             return None
-        for text in (context, wider):
+        senses = [s for s in senses if not _only_inside_longer_terms(s, context or wider)]
+        if not senses:
+            return None
+        own = _defined_in(wider or context) if senses[0].is_abbreviation else {}
+        if defined := own.get(term) or own.get(senses[0].term):
+            return _sense_named(defined, senses)
+        for text in (context or term, wider):
             lowered = text.lower()
             for sense in senses:
                 if lowered and sense.context and any(p.search(lowered) for p in sense.context):
                     return sense
-        return next((s for s in senses if not s.context), senses[0])
+        return next((s for s in senses if not s.context), None)
+
+    def ambiguous(self) -> list[str]:
+        """Terms with no default sense: explained only where a context names their meaning."""
+        return [term for term, senses in self._by_term.items() if all(s.context for s in senses)]
+
+
+def _only_inside_longer_terms(sense: Entry, text: str) -> bool:
+    """Whether every use of the term in ``text`` is inside one of its ``not_in`` phrases."""
+    if not sense.not_in or not text:
+        return False
+    lowered = text.lower()
+    uses = [m.span() for m in re.finditer(
+        r"(?<![\w-])" + re.escape(sense.term.lower()) + r"(?![\w-])", lowered
+    )]  # fmt: skip
+    phrases = [m.span() for pattern in sense.not_in for m in pattern.finditer(lowered)]
+    return bool(uses) and all(
+        any(start <= use_start and use_end <= end for start, end in phrases)
+        for use_start, use_end in uses
+    )
+
+
+@lru_cache(maxsize=32)
+def _defined_in(text: str) -> dict[str, str]:
+    return inline_definitions(text) if text else {}
+
+
+_FILLER = frozenset("of the and a an in for to with by on or".split())
+_GENERIC = frozenset({"disea", "disor", "syndr", "condi"})  # words that alone name nothing
+
+
+def _words(phrase: str) -> set[str]:
+    """A full form's telling words, cut to 5 letters so "dermatitis" meets "dermatitides"."""
+    cleaned = re.sub(r"['’]s\b", "", phrase.lower())
+    return {w[:5] for w in re.split(r"[^a-z0-9]+", cleaned) if w and w not in _FILLER}
+
+
+def _sense_named(defined: str, senses: list[Entry]) -> Entry | None:
+    """The sense whose full form best shares the trial's words ("pocket depth" names "probing
+    depth"); None when no sense shares a telling word ("cleft palate" is not cerebral palsy)."""
+    theirs = _words(defined)
+    best, best_score = None, 0.0
+    for sense in senses:
+        ours = _words(sense.expansion)
+        if not (ours & theirs) - _GENERIC:
+            continue
+        score = len(ours & theirs) / len(ours | theirs)
+        if score > best_score:
+            best, best_score = sense, score
+    return best
 
 
 def _candidates(term: str) -> list[str]:
@@ -87,6 +150,7 @@ def parse_glossary(text: str) -> Glossary:
                 category=raw.get("category", "other"),
                 context=tuple(re.compile(p) for p in raw.get("context", [])),
                 source=raw.get("source", ""),
+                not_in=tuple(re.compile(p) for p in raw.get("not_in", [])),
             )
             for raw in data.get("entry", [])
         ]
@@ -144,6 +208,8 @@ def inline_definitions(text: str) -> dict[str, str]:
             found[short] = expansion
     for match in _INLINE_REVERSED.finditer(text):
         short, words = match["short"], match["long"].split()
+        if short in match["long"]:
+            continue  # "HSD (H-HSD)": a longer code, not a full form
         if sum(ch.isupper() for ch in short) >= 2 and short not in found:
             expansion = _expansion_for(short, words)
             if expansion and expansion.split()[0] == words[0]:

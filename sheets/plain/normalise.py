@@ -1,7 +1,10 @@
 """Symbols, ranges and units spelled out, so a criterion reads as words and keeps its numbers.
 
-Every digit that goes in comes out: comparators become words ("≥ 18" -> "at least 18"),
-ranges become "18 to 75", and units keep their numbers. Nothing here changes meaning.
+Every digit that goes in comes out: comparators become words ("≥ 18" -> "at least 18", and
+the typed-out forms ">/= 18", "=/>", "> or =" the same), ranges become "18 to 75", and units
+keep their numbers. Hyphenated numbers that name something rather than span a range
+("protocol 17-385", "NCT 03-123", "ICD-10 F20-F29", a date "2019-01-15") keep their hyphen.
+Nothing here changes meaning.
 """
 
 from __future__ import annotations
@@ -21,6 +24,9 @@ _REPLACEMENTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"|no (?:more|greater|higher|older) than)\b", " at most "),
         (r"(?i)\b(?:greater|higher) than\b", " more than "),
         (r"(?i)\blower than\b", " less than "),
+        # ">/=", "=/>", "> or =", "≥/=": a comparator typed out, "or equal" in words
+        (r"(?:>|≥)\s*(?:/|or)\s*(?:=|equal(?:\s+to)?\b)|=\s*/\s*(?:>|≥)", " at least "),
+        (r"(?:<|≤)\s*(?:/|or)\s*(?:=|equal(?:\s+to)?\b)|=\s*/\s*(?:<|≤)", " at most "),
         (r"(?<=\d)\s?\+(?=\s*(?:years?\b|yrs?\b|$|[,;.)]))", " or more"),
         (r"\+/-|±", " plus or minus "),
         (r"≥|>=|=>|≧|⩾", " at least "),
@@ -39,7 +45,17 @@ _REPLACEMENTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"µ|μ", "micro"),
     )
 )
-_RANGE = re.compile(rf"(?<![\w.])({_NUMBER})\s?(?:-|–|—|~)\s?({_NUMBER})(?![\w.]*\d\.\d)(?!\s*[a-zA-Z]*\d)")
+_DASH = r"(?:-|–|—|~)"
+# A range: not a piece of a longer chain ("2019-01-15", "1-2-3"), not glued to letters ("F20-F29").
+_RANGE = re.compile(
+    rf"(?<![\w.])(?<!\d{_DASH})({_NUMBER})\s?{_DASH}\s?({_NUMBER})"
+    rf"(?![\w.]*\d\.\d)(?!\s*[a-zA-Z]*\d)(?!\s?{_DASH}\s?\d)"
+)
+# Words that make the hyphenated numbers after them a name or a code, not a range.
+_IDENTIFIER_BEFORE = re.compile(
+    r"(?i)(?:\b(?:protocol|study|trial|number|no\.|nr\.?|code|codes|version|ver\.|v\.|nct|irb|id|"
+    r"ref\.?|reference|registration|approval|lot|batch|isrctn|eudract|icd(?:-?\d+)?)|#)\s*[:#]?\s*$"
+)
 _APPROX = re.compile(rf"~\s?(?={_NUMBER})")
 _SPACES = re.compile(r"[ \t]+")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:)])(?![\d.,])")
@@ -52,13 +68,20 @@ _FULL_WIDTH = str.maketrans("（），；：。！？＜＞≧≦～＝％", "()
 def spell_out(text: str) -> str:
     """Comparators, ranges and shorthand as words; numbers and units untouched."""
     text = text.translate(_FULL_WIDTH)
-    text = _RANGE.sub(r"\1 to \2", text)
+    text = _RANGE.sub(_range, text)
     text = _APPROX.sub("about ", text)
     for pattern, words in _REPLACEMENTS:
         text = pattern.sub(words, text)
     text = _SPACES.sub(" ", text)
     text = _SPACE_AFTER_OPEN.sub("(", text)
     return _SPACE_BEFORE_PUNCT.sub(r"\1", text).strip()
+
+
+def _range(match: re.Match[str]) -> str:
+    """ "18-75" -> "18 to 75", but "protocol 17-385" and "NCT 03-123" keep their hyphen."""
+    if _IDENTIFIER_BEFORE.search(match.string[: match.start()]):
+        return match.group(0)
+    return f"{match[1]} to {match[2]}"
 
 
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")

@@ -1,9 +1,10 @@
-"""Rule families: better plain leads for the criteria trials use most.
+"""Rule families: better plain clauses for the criteria trials use most.
 
-Each rule reads the spelled-out criterion and, when it recognises its family, returns the
-clause that follows "if" plus any extra sentences. What the rule did not cover is kept as a
-following sentence, and the engine falls back to the generic wording if a rule's text ever
-loses a number, so a rule can make a criterion clearer but never shorter on facts.
+Each rule reads the spelled-out criterion and, when it recognises its family from the start,
+builds the clause that follows "if", any items set below it, and notes that explain its words.
+A rule covers the whole criterion or steps aside: what follows its words must carry on its
+clause ("within 6 months") or it returns None, so nothing is stranded or dropped, and the
+engine checks every rule's text against the original before printing it.
 """
 
 from __future__ import annotations
@@ -12,17 +13,16 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .wording import ITEM, clause, swap_words, to_second_person, upper_first, with_verb
+from .wording import swap_words, to_second_person, upper_first, with_verb
 
-Built = tuple[str, list[str]]  # (clause after "if", further sentences)
 NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5"}
 CMP = r"(?:at least|at most|more than|less than|no more than|no less than|up to|over|under|greater than|fewer than)"
 
 ECOG_MEANINGS = (
     "0 means you are fully active",
     "1 means you can do light work but not hard physical work",
-    "2 means you can care for yourself but cannot work. You are up more than half the day",
-    "3 means you can only partly care for yourself. You spend more than half the day in bed or a chair",
+    "2 means you can care for yourself but cannot work, and you are up more than half the day",
+    "3 means you can only partly care for yourself and spend more than half the day in bed or a chair",
     "4 means you cannot care for yourself and stay in bed or a chair",
 )
 KARNOFSKY_MEANINGS = (
@@ -35,7 +35,7 @@ KARNOFSKY_MEANINGS = (
 )
 
 
-# Terms a family's own sentences already explain, so the glossary does not say it again.
+# Terms a family's own notes already explain, so the glossary does not say it again.
 EXPLAINS = {
     "performance status: ECOG": ("ECOG", "WHO", "PS"),
     "performance status: Karnofsky": ("KPS", "Karnofsky"),
@@ -48,34 +48,54 @@ EXPLAINS = {
 
 
 @dataclass(frozen=True)
+class Built:
+    """What a rule makes of a criterion: the clause after "if", items below it, word notes."""
+
+    clause: str
+    items: tuple[str, ...] = ()
+    notes: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class Rule:
     family: str
     pattern: re.Pattern[str]
     build: Callable[[re.Match[str], str], Built | None]
 
 
+# What may follow a rule's words and still belong to its clause: a time, a reason, a place.
+_CARRIES_ON = re.compile(
+    r"(?i)^(?:within|in the|in (?:\d|one|two|three|six)|during|for (?:at least |more than |the |\d)|"
+    r"requiring|needing|that|which|at (?:the time of|screening|study entry|baseline|enrol)|"
+    r"on (?:the )?(?:day|screening)|since|before|after|prior to|as (?:judged|determined|assessed|defined|"
+    r"confirmed|documented|measured|shown)|according to|by (?:the )?(?:investigator|physician|doctor)|"
+    r"per\b|using|throughout|until|from the|of (?:the )?study|of at least)"
+)
+
+
 def _rest(text: str, match: re.Match[str]) -> str:
-    rest = text[match.end():].strip(" ,.;:")
-    rest = re.sub(r"^\((.*)\)$", r"\1", rest).strip(" ,.;:")
-    return rest if len(re.findall(r"[A-Za-z0-9]+", rest)) >= 2 or re.search(r"\d", rest) else ""
+    return text[match.end():].strip(" ,.;:")
 
 
-_ASIDE = re.compile(r"(?i)(?:for example|that is|such as|including|note)\b")
+def _with_rest(clause: str, text: str, match: re.Match[str], items: tuple[str, ...] = (),
+               notes: tuple[tuple[str, str], ...] = ()) -> Built | None:  # fmt: skip
+    """The rule's clause with what follows it, or None when the rest says something new.
 
-
-def _with_rest(clause: str, text: str, match: re.Match[str], lead: str = "") -> Built:
-    """The rule's clause, and what the rule did not cover after it.
-
-    A rest that carries on the clause ("within 6 months", "requiring treatment") stays in it;
-    one that says something new becomes a sentence of its own.
+    A rest that carries on the clause ("within 6 months", "as judged by the doctor") or
+    sits in brackets stays in it; anything else ("or planning a pregnancy") may change what
+    the whole criterion means, so the rule steps aside rather than strand it.
     """
     rest = _rest(text, match)
     if not rest:
-        return clause, []
-    bracketed = text[match.end():].strip(" ,.;:").startswith("(")
-    if clause and not lead and (bracketed or (rest[:1].islower() and not _ASIDE.match(rest))):
-        return f"{clause} ({swap_words(rest)})" if bracketed else f"{clause} {swap_words(rest)}", []
-    return clause, [f"{lead}{upper_first(swap_words(rest)) if not lead else swap_words(rest)}."]
+        return Built(clause, items, notes)
+    if items:
+        return None  # words after a list would be stranded below it
+    bracketed = re.fullmatch(r"\(([^()]*)\)", rest)
+    if bracketed:
+        return Built(f"{clause} ({swap_words(bracketed[1])})", items, notes)
+    if _CARRIES_ON.match(rest):
+        return Built(f"{clause} {swap_words(rest)}", items, notes)
+    return None
 
 
 def _age(m: re.Match[str], text: str) -> Built | None:
@@ -83,46 +103,62 @@ def _age(m: re.Match[str], text: str) -> Built | None:
     if not re.search(r"\bage|years|months|old", said) or len(m[0].split()) < 2:
         return None  # a bare number is not an age
     span = re.sub(r"\s+", " ", m["span"]).strip()
-    span = re.sub(r"\b(?:years? of age|years? old|years?)\b", "", span).strip(" ,")
-    unit = (m["unit"] or "years").lower()
+    span = re.sub(r"\b(?:years? of age|years? old|years?|months?)\b", "", span).strip(" ,")
+    span = re.sub(r"\s+", " ", span)
+    span = span[:1].lower() + span[1:]  # "From 18 to 25" inside the clause
+    both = re.fullmatch(r"at least (\d+(?:\.\d+)?) (?:and|to) (?:at most|less than) (\d+(?:\.\d+)?)", span)
+    if both and "less than" not in span:
+        span = f"{both[1]} to {both[2]}"
+    unit = (m["unit"] or ("months" if "month" in said else "years")).lower()
     unit = unit if unit.endswith("s") else unit + "s"
-    clause = f"you are {span} {unit} old"
+    kinds = [w for w in re.findall(r"(?i)\b(healthy|males?|females?|men|women)\b", m["who"] or "")]
+    if len({k.lower().rstrip("s") in ("male", "men") for k in kinds if k.lower() != "healthy"}) > 1:
+        kinds = [k for k in kinds if k.lower() == "healthy"]  # "male or female": anyone
+    who = " ".join(dict.fromkeys(
+        {"males": "man", "male": "man", "men": "man", "females": "woman", "female": "woman",
+         "women": "woman"}.get(k.lower(), k.lower()) for k in kinds))  # fmt: skip
+    if who:
+        article = "" if who == "healthy" else "a "
+        clause = f"you are {article}{who}, aged {span} {unit}"
+    else:
+        clause = f"you are {span} {unit} old"
     if m["older"]:
         clause += " or older"
     elif m["younger"]:
         clause += " or younger"
     rest = _rest(text, m)
     if re.fullmatch(r"(?i)(?:without|no|regardless of|of any|any) (?:gender|sex)(?: restrictions?)?|(?:male|men) (?:or|and) (?:female|women)s?|(?:female|women) (?:or|and) (?:male|men)s?", rest):
-        return clause, ["People of any sex can join."]
-    return clause, [f"{upper_first(swap_words(rest))}."] if rest else []
+        return Built(clause + ", with no limit on sex")
+    return _with_rest(clause, text, m)
 
 
-def _ecog(m: re.Match[str], text: str) -> Built:
+def _ecog(m: re.Match[str], text: str) -> Built | None:
     scores = [int(s) for s in re.findall(r"\b[0-5]\b", m["scores"])]
     top = max(scores) if scores else 1
     if re.search(r"at least|more than|greater than", m["scores"]):
-        low = min(scores)
-        meanings = ECOG_MEANINGS[low:]
+        meanings = ECOG_MEANINGS[min(scores):]
     else:
         meanings = ECOG_MEANINGS[: min(top, 4) + 1]
     clause = f"your ECOG score is {m['scores'].strip()}"
-    sentences = [f"{upper_first(meaning)}." for meaning in meanings]
-    return clause, sentences + _with_rest("", text, m)[1]
+    return _with_rest(clause, text, m, notes=(("ECOG score", ". ".join(upper_first(x) for x in meanings)),))
 
 
-def _karnofsky(m: re.Match[str], text: str) -> Built:
+def _karnofsky(m: re.Match[str], text: str) -> Built | None:
     value = int(m["value"])
     meaning = next(text_ for floor, text_ in KARNOFSKY_MEANINGS if value >= floor)
-    clause = f"your Karnofsky score is {m['cmp'] or ''} {value}".replace("  ", " ")
-    return clause, [f"{upper_first(meaning)}.", *_with_rest("", text, m)[1]]
+    after = f" {m['after'].strip()}" if m["after"] else ""
+    clause = f"your Karnofsky score is {m['cmp'] + ' ' if m['cmp'] else ''}{value}{after}"
+    return _with_rest(clause, text, m, notes=(("Karnofsky score", upper_first(meaning)),))
 
 
-def _diagnosis(m: re.Match[str], text: str) -> Built:
+def _diagnosis(m: re.Match[str], text: str) -> Built | None:
+    if re.search(r"(?i)radiolog|clinical|imaging", m[0]):
+        return None  # "radiologically confirmed": not a lab test on tissue
     what = swap_words(m["what"].strip(" ,.;"))
-    return f"lab tests on a sample of tissue or cells have confirmed that you have {what}", []
+    return Built(f"lab tests on a sample of tissue or cells have confirmed that you have {what}")
 
 
-def _lines(m: re.Match[str], text: str) -> Built:
+def _lines(m: re.Match[str], text: str) -> Built | None:
     count = NUMBER_WORDS.get(m["count"].lower(), m["count"])
     cmp = f"{m['cmp']} " if m["cmp"] else ""
     more = " or more" if m["more"] else ""
@@ -132,33 +168,36 @@ def _lines(m: re.Match[str], text: str) -> Built:
     )
 
 
-def _measurable(m: re.Match[str], text: str) -> Built:
+def _measurable(m: re.Match[str], text: str) -> Built | None:
     version = f" {m['version']}" if m["version"] else ""
-    clause, extra = _with_rest("you have at least one tumor that can be measured on scans", text, m)
-    return clause, [f"Doctors measure it using the RECIST{version} rules.", *extra]
+    return _with_rest(
+        f"you have at least one tumor that can be measured on scans, using the RECIST{version} rules",
+        text, m, notes=(("RECIST", "the rules doctors use to measure tumors on scans"),),
+    )
 
 
 _LAB_ITEM_END = re.compile(r";\s*|(?<=[A-Za-z²³)%])\.\s+(?=[A-Z])")
 _SUB_HEADING = re.compile(r"^(?P<head>[A-Z][\w ,/-]{2,40}):\s+(?P<body>.+)$")
 
 
-def _organ_function(m: re.Match[str], text: str) -> Built:
-    """ "Adequate organ function: ANC ≥ 1.5; platelets ≥ 100" -> one short sentence per test."""
-    sentences = []
+def _organ_function(m: re.Match[str], text: str) -> Built | None:
+    """ "Adequate organ function: ANC ≥ 1.5; platelets ≥ 100" -> one line per test."""
+    items = []
     for part in _LAB_ITEM_END.split(text[m.end():].strip(" ,.;:")):
         part = part.strip(" ,.;")
         if not part:
             continue
         sub = _SUB_HEADING.match(part)
         if sub:
-            sentences.append(f"{upper_first(swap_words(sub['head']))}: {with_verb(swap_words(sub['body']))}.")
+            items.append(f"{upper_first(swap_words(sub['head']))}: {with_verb(swap_words(sub['body']))}")
         else:
-            sentences.append(f"{upper_first(with_verb(swap_words(part)))}.")
+            items.append(upper_first(with_verb(swap_words(part))))
     what = m["what"].strip()
-    return f"tests show you have {swap_words(what[:1].lower() + what[1:])}", sentences
+    lead = f"tests show you have {swap_words(what[:1].lower() + what[1:])}"
+    return Built(lead + ":" if items else lead, tuple(items))
 
 
-def _life(m: re.Match[str], text: str) -> Built:
+def _life(m: re.Match[str], text: str) -> Built | None:
     cmp = m["cmp"] or "at least"
     return _with_rest(f"your doctor expects you to live {cmp} {m['n']} {m['unit']}", text, m)
 
@@ -169,51 +208,61 @@ QUALIFIERS = {
 }
 
 
-def _brain(m: re.Match[str], text: str) -> Built:
+def _brain(m: re.Match[str], text: str) -> Built | None:
     said = [QUALIFIERS[w] for w in re.findall(r"\w+", m[0].lower()) if w in QUALIFIERS]
+    if re.search(r"(?i)\band\b", m[0]):
+        return None  # "untreated and symptomatic": both must hold; keep the study's words
     clause = "you have cancer that has spread to the brain or spinal cord"
     if said:
         clause += f" and it is {' or '.join(dict.fromkeys(said))}"
     return _with_rest(clause, text, m)
 
 
-def _pregnant(m: re.Match[str], text: str) -> Built:
-    said = m[0].lower()
+def _pregnant(m: re.Match[str], text: str) -> Built | None:
+    said = m["states"].lower()
     states = [word for key, word in (("pregnan", "pregnant"), ("breast", "breastfeeding"),
                                      ("lactat", "breastfeeding"), ("nursing", "breastfeeding")) if key in said]
-    return _with_rest(f"you are {' or '.join(dict.fromkeys(states))}", text, m, "Also: ")
+    clause = f"you are {' or '.join(dict.fromkeys(states))}"
+    if m["plan"]:
+        clause += " or plan to become pregnant"
+        if m["when"]:
+            clause += f" {swap_words(m['when'].strip())}"
+    return _with_rest(clause, text, m)
 
 
-def _contraception(m: re.Match[str], text: str) -> Built:
+def _contraception(m: re.Match[str], text: str) -> Built | None:
     method = re.split(r"(?i)\b(?:use|practice|practise)\s+", m[0], maxsplit=1)[-1]
     return _with_rest(f"you agree to use {swap_words(method)}", text, m)
 
 
-def _consent(m: re.Match[str], text: str) -> Built:
+def _consent(m: re.Match[str], text: str) -> Built | None:
     rest = re.sub(r"(?i)^(?:and|,)\s+", "", _rest(text, m))
+    if not rest:
+        return Built("you agree to take part and sign the consent form")
     if re.match(r"(?i)(?:for|to|of|from|in|on|by|with)\b", rest):  # "consent for their child to ..."
-        return f"you agree to take part and sign the consent form {swap_words(to_second_person(rest))}", []
-    extra = [f"Also, {clause(rest)}."] if rest else []
-    return "you agree to take part and sign the consent form", extra
+        return Built(f"you agree to take part and sign the consent form {swap_words(to_second_person(rest))}")
+    return _with_rest("you agree to take part and sign the consent form", text, m)
 
 
-
-def _comply(m: re.Match[str], text: str) -> Built:
+def _comply(m: re.Match[str], text: str) -> Built | None:
     return _with_rest("you are willing and able to follow the study plan and come to the visits", text, m)
 
 
-def _other_cancer(m: re.Match[str], text: str) -> Built:
+def _other_cancer(m: re.Match[str], text: str) -> Built | None:
     words = m[0].lower().split()
-    past = words[0] in ("prior", "previous")
+    rest = _rest(text, m)
+    past = words[0] in ("prior", "previous") or re.match(r"(?i)(?:within|in the (?:last|past))", rest)
     kinds = [w for w in words[1:-1] if w in ("active", "invasive", "primary")]
     clause = f"you {'have had' if past else 'have'} another {' '.join(kinds + ['cancer'])}"
-    return _with_rest(clause, text, m, "Details: ")
+    return _with_rest(clause, text, m)
 
 
-def _nyha(m: re.Match[str], text: str) -> Built:
+def _nyha(m: re.Match[str], text: str) -> Built | None:
     return _with_rest(
-        f"you have heart failure of NYHA class {m['cls']} (class III means daily activity is limited; "
-        "class IV means symptoms even at rest)", text, m, "Details: "
+        f"you have heart failure of NYHA class {m['cls']}", text, m,
+        notes=(("NYHA class", "how much heart failure limits you: class I means no limits in daily "
+                "activity; class II means slight limits; class III means daily activity is limited; "
+                "class IV means symptoms even at rest"),),
     )
 
 
@@ -227,21 +276,27 @@ HEART_EVENTS = {
 }
 
 
-def _heart_attack(m: re.Match[str], text: str) -> Built:
+def _heart_attack(m: re.Match[str], text: str) -> Built | None:
+    if re.search(r"(?i)\band\b", m[0]):
+        return None  # "heart attack and stroke": joined by "and", which "or" would change
     events = [HEART_EVENTS[e.lower()] for e in re.findall("|".join(HEART_EVENTS), m[0], re.I)]
     named = " or ".join(dict.fromkeys(events))
-    return _with_rest(f"you have had {named}", text, m)
+    ongoing = all(e.startswith("unstable angina") for e in events)  # a state, not an event
+    return _with_rest(f"you {'have' if ongoing else 'have had'} {named}", text, m)
 
 
-def _surgery(m: re.Match[str], text: str) -> Built:
+def _surgery(m: re.Match[str], text: str) -> Built | None:
     return _with_rest(f"you had major surgery in the last {m['n']} {m['unit']}", text, m)
 
 
-def _allergy(m: re.Match[str], text: str) -> Built:
-    return "you are allergic to " + swap_words(text[m.end():].strip(" .;")), []
+def _allergy(m: re.Match[str], text: str) -> Built | None:
+    if m["other"]:
+        return None  # "allergy or contraindication to": the second reason must not be lost
+    what = text[m.end():].strip(" .;")
+    return Built("you are allergic to " + swap_words(what)) if what else None
 
 
-def _other_study(m: re.Match[str], text: str) -> Built:
+def _other_study(m: re.Match[str], text: str) -> Built | None:
     what = re.split(r"(?i)\bin\s+", m[0], maxsplit=1)[-1]
     return _with_rest(f"you are taking part in {swap_words(what)}", text, m)
 
@@ -261,31 +316,35 @@ _INFECTION_GOES_ON = re.compile(r"(?i)^(?:$|[,.;(]|within|in the|requiring|needi
 def _infection(m: re.Match[str], text: str) -> Built | None:
     if not _INFECTION_GOES_ON.match(text[m.end():].strip()):
         return None  # "Tuberculosis contacts" are not people who have tuberculosis
+    if re.search(r"\([^()]*\)", m[0]) or re.search(r"(?i)\band\b", m[0]):
+        return None  # an aside or an "and" list: the study's words say it exactly
     named = [INFECTIONS[" ".join(found.lower().split())] for found in _INFECTION_NAME.findall(m[0])]
-    if re.search(r"(?i)hepatitis\s+B\s*(?:,|or|and|/)\s*C\b", m[0]):
+    if re.search(r"(?i)hepatitis\s+B\s*(?:,|or|/)\s*C\b", m[0]):
         named.append("hepatitis C")  # "hepatitis B or C"
-    qualifiers = [q.lower() for q in re.findall(r"(?i)\b(active|uncontrolled|untreated|chronic|latent)\b", m["how"] or "")]
+    how_words = re.findall(r"(?i)\b(known|active|uncontrolled|untreated|chronic|latent|current|"
+                           r"documented|history of|evidence of|positive (?:test )?for)\b", m["how"] or "")
+    if any(w.lower() not in ("known", "active", "uncontrolled", "untreated", "chronic", "latent") for w in how_words):
+        return None  # "history of", "positive test for": the study's words say it exactly
+    qualifiers = [q.lower() for q in how_words if q.lower() != "known"]
     how = " or ".join(dict.fromkeys(qualifiers))
     names = " or ".join(dict.fromkeys(named))
-    clause, extra = _with_rest(f"you have {how + ' ' if how else ''}{names}", text, m)
-    shown = [f"Note: {aside}" for aside in re.findall(r"\(([^()]{1,30})\)", m[0]) if " " in aside]
-    return clause, [*shown, *extra]
+    return _with_rest(f"you have {how + ' ' if how else ''}{names}", text, m)
 
 
-def _qt(m: re.Match[str], text: str) -> Built:
-    clause, extra = _with_rest(
-        f"a heart tracing (ECG) shows your QT time is {m['cmp']} {m['n']} ms", text, m, "Details: "
+def _qt(m: re.Match[str], text: str) -> Built | None:
+    return _with_rest(
+        f"a heart tracing (ECG) shows your QT time is {m['cmp']} {m['n']} ms", text, m,
+        notes=(("QT time", "how long your heart takes to reset between beats. A long QT time can "
+                "make the heart beat in a dangerous way"),),
     )
-    return clause, ["QT time is how long your heart takes to reset between beats",
-                    "A long QT time can make the heart beat in a dangerous way", *extra]
 
 
-def _lvef(m: re.Match[str], text: str) -> Built:
-    clause, extra = _with_rest(
+def _lvef(m: re.Match[str], text: str) -> Built | None:
+    return _with_rest(
         f"a heart scan shows your heart pumps out {m['cmp']} {m['n']}% of its blood with each beat (LVEF)",
-        text, m, "Details: ",
+        text, m, notes=(("LVEF", "how much blood your heart pumps out with each beat. A healthy "
+                          "heart pumps out about 50 to 70%"),),
     )  # fmt: skip
-    return clause, ["A healthy heart pumps out about 50 to 70%", *extra]
 
 
 _EVENTS = (
@@ -296,15 +355,17 @@ _EVENTS = (
 )
 
 
-def _washout(m: re.Match[str], text: str) -> Built:
+def _washout(m: re.Match[str], text: str) -> Built | None:
     event = next(plain for pattern, plain in _EVENTS if re.fullmatch(pattern, m["event"].strip(), re.I))
     what = m["what"].strip()
     what = what[:1].lower() + what[1:] if what[1:2].islower() else what
     when = f"in the {m['n']} {m['unit']} before {event}"
     items = [i.strip() for i in re.split(r"\s*,\s*(?:or\s+|and/or\s+)?|\s+(?:or|and/or)\s+", what) if i.strip()]
+    if re.search(r"(?i)\band\b|\bnot\b|\bno\b", what):
+        return None
     if len(items) >= 2 and all(len(i.split()) <= 5 for i in items):
-        clause, extra = _with_rest(f"you had any of these {when}:", text, m)
-        return clause, [f"{ITEM}{upper_first(swap_words(i))}" for i in items] + extra
+        return _with_rest(f"you had any of these {when}:", text, m,
+                          items=tuple(upper_first(swap_words(i)) for i in items))
     return _with_rest(f"you had {swap_words(what)} {when}", text, m)
 
 
@@ -317,32 +378,36 @@ def _arabic(stage: str) -> str:
     return ROMAN[match[1]] + match[2] if match else stage
 
 
-def _stage(m: re.Match[str], text: str) -> Built:
+def _stage(m: re.Match[str], text: str) -> Built | None:
     stages = re.sub(r"\b(?:IV|I{1,3}|0)[A-C]?\d?\b", lambda s: _arabic(s[0]), m["stages"])
     stages = re.sub(r"\s*(?:-|through|/)\s*", " to ", stages)
     what = swap_words(m["what"].strip(" .;"))
-    return f"you have stage {stages} {what}", [
-        "The stage tells how far the illness has grown or spread. A higher number means it is further along"
-    ]
+    return Built(f"you have stage {stages} {what}", notes=(
+        ("stage", "how far the illness has grown or spread. A higher number means it is further along"),))
 
 
-def _language(m: re.Match[str], text: str) -> Built:
+def _language(m: re.Match[str], text: str) -> Built | None:
     skills = re.sub(r"(?i)^(?:(?:is|are)\s+)?(?:able|ability)\s+to\s+", "", m[0])
     return _with_rest(f"you can {skills}", text, m)
+
+
+def _age_or_more(m: re.Match[str], text: str) -> Built | None:
+    return _with_rest(f"you are {m['n']} {m['unit'].lower().rstrip('s')}s old or older", text, m)
 
 
 RULES: tuple[Rule, ...] = tuple(
     Rule(family, re.compile(pattern, re.I), build)
     for family, pattern, build in (
-        ("age", r"^(?:(?:males?|females?|men|women|adults?|patients?|subjects?|participants?|healthy|volunteers?|people|or|and)[\s,]+)*"
+        ("age", r"^(?:age[sd]?\s*:?\s*)(?P<n>\d+) or (?:more|older|above) (?P<unit>years?|months?)(?: (?:of age|old))?", _age_or_more),
+        ("age", r"^(?P<who>(?:(?:males?|females?|men|women|adults?|patients?|subjects?|participants?|healthy|volunteers?|people|or|and)[\s,]+)*)"
                 r"(?:who are\s+|aged?\s*:?\s*|age(?:s|d)?\s*(?:of|between|from|range)?\s*:?\s*)?"
                 rf"(?P<span>(?:{CMP}\s+|between\s+|from\s+)?\d+(?:\.\d+)?(?:\s+(?:years?|months?))?"
-                r"(?:\s+(?:to|and)\s+(?:less than\s+)?\d+(?:\.\d+)?)?)\s*(?P<unit>years?|months?)?\s*(?:of age|old|of age or)?"
+                r"(?:\s+(?:years?\s+)?(?:to|and)\s+(?:less than\s+|at most\s+)?\d+(?:\.\d+)?)?)\s*(?P<unit>years?|months?)?\s*(?:of age|old|of age or)?"
                 r"\s*(?P<older>(?:or|and)\s+(?:older|above|over|more))?(?P<younger>(?:or|and)\s+(?:younger|below|under))?"
                 r"(?:\s+(?:at|on the day of)\s+(?:the time of\s+)?(?:signing|screening|consent|enrol+ment)[\w ]*)?", _age),
         ("performance status: ECOG", r"(?:ECOG|Eastern Cooperative Oncology Group|WHO)\s*(?:\([A-Z]+\)\s*)?(?:performance status|PS)?"
                                      r"\s*(?:score|grade)?\s*(?:of|is|:)?\s*(?P<scores>(?:(?:at most|at least|less than|more than|of|between)\s+)?[0-5](?:\s*(?:,|or|to|and)\s*[0-5])*)", _ecog),
-        ("performance status: Karnofsky", r"(?:Karnofsky|KPS|Lansky)[\w\s()]*?(?P<cmp>at least|more than|at most|less than)?\s*(?P<value>\d{2,3})\s*%?", _karnofsky),
+        ("performance status: Karnofsky", r"(?:Karnofsky|KPS|Lansky)[\w\s()]*?(?P<cmp>at least|more than|at most|less than)?\s*(?P<value>\d{2,3})\s*%?(?P<after>\s*or\s+(?:more|higher|above|greater|better|less|lower|below))?", _karnofsky),
         ("diagnosis confirmed by tests", r"^(?:patients? with\s+)?(?:a\s+)?(?:histologically|cytologically|pathologically|histopathologically|biopsy)"
                                          r"(?:\s+(?:or|and|and/or)\s+(?:cytologically|histologically|radiologically))?\s+(?:confirmed|proven|documented|verified)\s+(?:diagnosis of\s+|with\s+)?(?P<what>.+)$", _diagnosis),
         ("prior lines of treatment", rf"(?P<cmp>{CMP})?\s*(?P<count>\d+|one|two|three|four|five)\s+(?P<more>or more\s+)?(?:prior\s+|previous\s+)?lines?\s+of\s+"
@@ -355,19 +420,23 @@ RULES: tuple[Rule, ...] = tuple(
          _organ_function),
         ("life expectancy", rf"(?:life expectancy|expected survival(?: time)?|expected to (?:live|survive))\s*(?:of|is|:)?\s*(?P<cmp>{CMP})?\s*(?P<n>\d+)\s*(?P<unit>weeks?|months?|years?)", _life),
         ("brain metastases", r"(?:(?:untreated|active|uncontrolled|symptomatic|unstable|known)\s+(?:or\s+\w+\s+)?)*(?:brain|CNS|central nervous system|leptomeningeal)\s+(?:metastases|metastasis|metastatic disease|involvement)", _brain),
-        ("pregnancy and breastfeeding", r"^(?:women who are\s+|females? who (?:are|is)\s+|currently\s+|being\s+)?(?:pregnan(?:t|cy)|breast[- ]?feeding|lactating|nursing)(?:\s*(?:,|or|and|/)\s*(?:pregnan(?:t|cy)|breast[- ]?feeding|lactating|nursing))*", _pregnant),
-        ("contraception", r"(?:agree|willing|must|should)[\w\s,]*?\s+(?:to\s+)?(?:use|practice|practise)\s+(?:an?\s+)?(?:highly\s+)?(?:effective|adequate|acceptable|reliable|two)?\s*(?:methods?\s+of\s+)?(?:contraception|contraceptive|birth control)", _contraception),
+        ("pregnancy and breastfeeding", r"^(?:women who are\s+|females? who (?:are|is)\s+|currently\s+|being\s+)?"
+                                        r"(?P<states>(?:pregnan(?:t|cy)|breast[- ]?feeding|lactating|lactation|nursing)(?:\s*(?:,|or|and/or|/|-)\s*(?:pregnan(?:t|cy)|breast[- ]?feeding|lactating|lactation|nursing))*)"
+                                        r"(?:\s+(?:women|females?|patients?|participants?|subjects?|mothers?))?"
+                                        r"(?P<plan>,?\s*(?:or|and/or)\s+(?:(?:are\s+|is\s+)?planning|plans?|intending|intends?|intention|wishing|wish(?:es)?|desire)\s+(?:to\s+|of\s+)?(?:become|becoming|get|getting)\s+pregnant"
+                                        r"(?P<when>\s+(?:during|within|in)\s+the\s+(?:course\s+of\s+the\s+)?(?:study|trial|next\s+\d+\s+\w+)(?:\s+period)?)?)?", _pregnant),
+        ("contraception", r"(?:agree|willing|must|should)(?:\s+(?:and|or)\s+(?:able|willing|agree))?\s+(?:to\s+)?(?:use|practice|practise)\s+(?:an?\s+)?(?:highly\s+)?(?:effective|adequate|acceptable|reliable|two)?\s*(?:methods?\s+of\s+)?(?:contraception|contraceptive|birth control)", _contraception),
         ("consent", r"^(?:(?:voluntarily|must|able to|willing to|ability to|capable of|(?:are|is)\s+(?:willing|able)(?:\s+and\s+(?:willing|able))?\s+to)\s+)*"
                     r"(?:(?:give|giving|provide|providing|sign|signs|signed|signing|understand|understood)?\s*(?:and\s+(?:sign|signed|date|dated)\s+)?(?:a\s+|an\s+|the\s+)?(?:written\s+|signed\s+(?:and\s+dated\s+)?)?informed consent"
                     r"|(?:give|giving|provide|providing|sign|signs|signed|signing)\s+(?:and\s+(?:sign|signed|date|dated)\s+)?(?:a\s+|an\s+|the\s+)?(?:written\s+|signed\s+)?consent"
-                    r"|(?:a\s+)?(?:written|signed)\s+consent|provision\s+of\s+(?:written\s+)?(?:informed\s+)?consent)"
+                    r"|(?:a\s+)?(?:written|signed)\s+consent|informed\s+(?:and\s+)?(?:written|signed)\s+consent|provision\s+of\s+(?:written\s+)?(?:informed\s+)?consent)"
                     r"(?:\s+(?:form|document)s?)?(?:\s+(?:prior to[\w\s-]*?procedures?|before (?:any )?(?:study )?(?:procedures?|screening|registration|enrol+ment)))?", _consent),
         ("following the study plan", r"^(?:(?:is|are)\s+)?(?:willing|able)\s+(?:and|or)\s+(?:able|willing)\s+to\s+(?:comply|follow|adhere)\s+with\s+(?:all\s+)?(?:the\s+)?(?:study\s+)?(?:protocol|procedures|visits|requirements)[\w\s,/-]*", _comply),
         ("other cancers", r"(?:other|another|second|secondary|prior|previous|additional|concurrent)\s+(?:active\s+|invasive\s+|primary\s+)?(?:malignanc(?:y|ies)|cancers?)", _other_cancer),
-        ("heart failure (NYHA)", r"(?:New York Heart Association|NYHA)\s*(?:\(NYHA\)\s*)?(?:functional\s+)?(?:class|classification|grade)?\s*(?:of\s+)?(?P<cls>(?:I{1,3}V?|IV)(?:\s*(?:or|to|and|-|/)\s*(?:I{1,3}V?|IV))?)", _nyha),
+        ("heart failure (NYHA)", r"(?:New York Heart Association|NYHA)\s*(?:\(NYHA\)\s*)?(?:functional\s+)?(?:class|classification|grade)?\s*(?:of\s+)?(?P<cls>(?:I{1,3}V?|IV)(?:\s*(?:or|to|and|-|/)\s*(?:I{1,3}V?|IV))?)(?:\s+(?:congestive\s+)?heart failure)?", _nyha),
         ("heart attack and stroke", r"(?:(?:myocardial infarction|heart attack|unstable angina|stroke|cerebrovascular accident|transient ischemic attack)(?:\s*(?:,|or|and|/)\s*)?)+", _heart_attack),
         ("recent surgery", r"major surgery\s+(?:within|in the (?:last|past))\s+(?P<n>\d+)\s+(?P<unit>days?|weeks?|months?)", _surgery),
-        ("allergy", r"^(?:known\s+|history of\s+|documented\s+)?(?:hypersensitivity|allerg(?:y|ies)|allergic(?: reaction)?)\s+(?:or\s+\w+\s+)?to\b", _allergy),
+        ("allergy", r"^(?:known\s+|history of\s+|documented\s+)?(?:hypersensitivity|allerg(?:y|ies)|allergic(?: reaction)?)\s+(?:or\s+(?P<other>\w+)\s+)?to\b", _allergy),
         ("other studies", r"(?:participation|participating|enrolled|enrollment|taking part)\s+in\s+(?:another|other|any other)\s+(?:interventional\s+)?(?:clinical\s+)?(?:trials?|studies|study|research)", _other_study),
         ("infections: HIV, hepatitis, TB",
          r"^(?P<how>(?:(?:known|active|uncontrolled|untreated|chronic|latent|current|documented|history of|evidence of|positive (?:test )?for)\s+(?:or\s+\w+\s+)?)*)"

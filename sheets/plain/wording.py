@@ -45,22 +45,42 @@ _AN_BEFORE_CONSONANT = re.compile(r"\b([Aa])n (?=[bcdfgjklmnpqrstvwxyz][a-z])")
 
 
 def _fix_articles(text: str) -> str:
-    """ "an appropriate partner" became "an right partner": the article follows its new word."""
-    text = _A_BEFORE_VOWEL.sub(lambda m: m[1] + "n ", text)
-    return _AN_BEFORE_CONSONANT.sub(lambda m: m[1] + " ", text)
+    """ "an elevated INR" became "an raised INR": the article follows its new word.
+
+    A capital "A" after a word is a name's letter ("toxin A injections"), not an article.
+    """
+
+    def fixed(match: re.Match[str], article: str) -> str:
+        named = match[1] == "A" and re.search(r"[\w,]\s$", text[: match.start()])
+        return match[0] if named else article
+
+    text = _A_BEFORE_VOWEL.sub(lambda m: fixed(m, m[1] + "n "), text)
+    return _AN_BEFORE_CONSONANT.sub(lambda m: fixed(m, m[1] + " "), text)
 
 
 _THEY = r"(?:they|he or she|he/she|she or he|s/he|the (?:patient|subject|participant|person))"
-_WHO = (
-    r"(?:(?:male or female|female or male|men or women|women or men|adult|healthy|all)\s+)?"
-    r"(?:patients?|subjects?|participants?|individuals?|persons?|people|volunteers?|adults?|"
-    r"children|women|men|females?|males?|person|those)"
+_WHO = (  # subjects that only say "the person who joins"; "adult" or "healthy" say more
+    r"(?:(?:male or female|female or male|men or women|women or men|men and women|women and men|all)\s+)?"
+    r"(?:patients?|subjects?|participants?|individuals?|persons?|people|volunteers?|person|those)"
+)
+# Subjects that also say who may join: kept in the line ("you are an adult with ...").
+_WHO_KIND = {
+    "adult": "an adult", "adults": "an adult", "women": "a woman", "woman": "a woman",
+    "female": "a woman", "females": "a woman", "men": "a man", "man": "a man", "male": "a man",
+    "males": "a man", "healthy": "healthy", "healthy volunteers": "a healthy volunteer",
+    "healthy volunteer": "a healthy volunteer", "healthy adults": "a healthy adult",
+    "healthy adult": "a healthy adult",
+}
+_KIND_OF_WHO = re.compile(
+    r"(?i)^(?P<kind>healthy (?:volunteers?|adults?)|healthy|adults?|women|woman|females?|men|man|males?)"
+    r"(?:\s+(?:patients?|subjects?|participants?|individuals?|persons?|people|volunteers?))?\s+"
+    r"(?:(?P<with>with|having)\s+(?!a\s+history|(?:a\s+)?known\s+history)|who\s+(?P<be>are|is)\s+(?!not\b))"
 )
 # Subjects that say nothing about who may join ("Patients without ..."), unlike "women" or "children".
 _ANYONE = r"(?:patients?|subjects?|participants?|individuals?|persons?|people|person|those)"
 _VERBS = (  # what a criterion may start with, after its unwritten subject: "(Patient) agrees to ..."
     r"agree|accept|consent|understand|speak|read|live|reside|meet|fulfil|fulfill|provide|"
-    r"sign|experience|complete|own|plan|intend|need|take|use|weigh|suffer|present|attend|"
+    r"sign|experience|complete|own|plan|intend|need|take|use|weigh|suffer|present|attend|want|wish|"
     r"smoke|drink|sleep|work|walk|wear|report|receive|undergo|give|commit"
 )
 # "Patients treated with ..." were treated; "Patients refused ..." did the refusing themselves.
@@ -74,6 +94,8 @@ _PASSIVE = (
 _SUBJECT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.I), replacement)
     for pattern, replacement in (
+        (rf"^{_WHO}\s+(?:will|shall|would|may)\s+(?:not\s+)?be\s+(?:excluded|included|eligible|enrolled|considered)"
+         rf"\s+(?:if|when|who)\s+(?:they\s+)?(?=(?:are|is|have|has|had|were|was)\b)", "you "),
         (rf"^(?:who|{_THEY})\s+(?:are|is)\s+", "you are "),
         (rf"^(?:who|{_THEY})\s+(?:have|has)\s+", "you have "),
         (rf"^{_THEY}\s+(?:must|should|will|can)\s+", "you "),
@@ -93,9 +115,11 @@ _SUBJECT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (rf"^{_ANYONE}\s+(?:needing|requiring|who need|who require)\s+", "you need "),
         (rf"^{_ANYONE}\s+(?:taking part|participating)\s+in\s+", "you are taking part in "),
         (rf"^{_ANYONE}\s+(?:undergoing|receiving|getting)\s+", "you are getting "),
-        (rf"^{_WHO}\s+(?:must|should|will|shall|need to|to)\s+(?:not\s+)?be\s+", "you are "),
+        (rf"^{_WHO}\s+(?:must|should|will|shall|need to|to)\s+not\s+be\s+", "you are not "),
+        (rf"^{_WHO}\s+(?:must|should|will|shall|need to|to)\s+not\s+have\s+", "you do not have "),
+        (rf"^{_WHO}\s+(?:must|should|will|shall|need to|to)\s+be\s+", "you are "),
         (rf"^{_WHO}\s+(?:must|should|will|shall|need to|to)\s+have\s+", "you have "),
-        (rf"^{_WHO}\s+(?:must|should|will|shall|need to)\s+", "you "),
+        (rf"^{_WHO}\s+(?:must|should|will|shall|need to)\s+(?!not\b)", "you "),
         (rf"^{_WHO}\s+(?:who|that)\s+", "you "),
         (rf"^{_WHO}\s+(?:aged?|age)\s+", "you are aged "),
         (rf"^{_WHO}\s+(?={_PASSIVE}\b)", "you were "),
@@ -106,6 +130,10 @@ _SUBJECT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^having\s+(?:the\s+)?ability\s+to\s+", "you can "),
         (r"^having\s+", "you have "),
         (r"^undergoing\s+", "you are having "),
+        (r"^(?:currently\s+)?experiencing\s+", "you are having "),
+        (r"^(?:receiving|getting)\s+", "you are getting "),
+        (r"^(?:a\s+|any\s+|known\s+)?contraindications?\s+(?:to|for|against)\s+(?:the\s+)?(?:use of\s+|taking\s+|receiving\s+)?",
+         "you have a medical reason not to have "),
         (r"^being\s+", "you are "),
         (r"^(?:the\s+)?presence\s+or\s+(?:a\s+)?history\s+of\s+", "you have or have had "),
         (r"^(?:the\s+)?presence\s+of\s+", "you have "),
@@ -115,11 +143,22 @@ _SUBJECT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^(?:is|are)\s+", "you are "),
         (r"^(?:must|should)\s+be\s+", "you are "),
         (r"^(?:must|should)\s+have\s+", "you have "),
-        (r"^(?:must|should)\s+", "you "),
+        (r"^(?:must|should)\s+not\s+be\s+", "you are not "),
+        (r"^(?:must|should)\s+not\s+have\s+", "you do not have "),
+        (r"^(?:must|should)\s+(?!not\b)", "you "),
         (rf"^(?:the\s+)?{_ANYONE}\s+(?:does|do)\s+not\s+", "you do not "),
         (rf"^(?:the\s+)?{_ANYONE}\s+(?=(?:{_VERBS})(?:s|es)?\b)", "you "),
-        (rf"^(?=(?:{_VERBS})s?\b)", "you "),
+        (rf"^(?=(?:{_VERBS})s?\b(?!\s+(?:for|of)\b))", "you "),
         (r"^be\s+", "you are "),
+        (r"^(?:the\s+)?(?:willingness|willing)\s+to\s+", "you are willing to "),
+        (r"^(?:unwillingness|unwilling|not willing)\s+to\s+", "you are not willing to "),
+        (r"^non-?smokers?(?=\s+or\b|$)", "you do not smoke"),
+        (r"^(?:a\s+)?native\s+speakers?\s+of\s+", "you are a native speaker of "),
+        (r"^(?:a\s+)?fluent\s+speakers?\s+of\s+", "you are a fluent speaker of "),
+        (r"^fluent\s+in\s+", "you are fluent in "),
+        (r"^(?:clinically\s+)?diagnosed\s+(?:with\s+)?(?=[a-z])", "a doctor has found that you have "),
+        (r"^(?=(?:scheduled|candidates?\s+for|referred|admitted|hospitali[sz]ed)\b)", "you are "),
+        (r"^(?:evidence|signs?)\s+of\s+", "you have signs of "),
         (r"^(?:unable|inability|lack of (?:the )?ability|not able)\s+to\s+", "you cannot "),
         (r"^(?:(?:has|have)\s+)?(?:the\s+)?ability\s+to\s+", "you can "),
         (r"^(?:cannot|can not|could not)\s+", "you cannot "),
@@ -134,22 +173,27 @@ _SUBJECT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^current(?:ly)?\s+(?:smokers?|smoking)\b", "you smoke now"),
         (r"^(?:active\s+|cigarette\s+|tobacco\s+)?smokers?$", "you smoke"),
         (r"^(?:current|ongoing)\s+", "you now have "),
-        (r"^(?:use of|using|taking(?! part\b)|intake of|on)\s+", "you use "),
+        (r"^on\s+", "you are on "),
+        (r"^(?:use of|using|taking(?! part\b)|intake of)\s+", "you use "),
+        (r"^(?=(?:any|other|another|concomitant|concurrent)\s+(?:[\w-]+\s+){0,4}(?:medications?|medicines?|drugs?)\b)",
+         "you use "),
         (r"^(?:prior|previous|past)\s+(?:participation|enrolment|enrollment)\s+in\s+", "you have taken part in "),
         (r"^(?:prior|previous|past)\s+(?:treatment|therapy)\s+with\s+", "you have had treatment with "),
-        (r"^(?:prior|previous|past)\s+", "you have had "),
+        (r"^(?:prior|previous|past)\s+(?!to\b|\d|(?:day|week|month|year|decade)s?\b)", "you have had "),
         (r"^(?:treatment|therapy)\s+with\s+", "you have had treatment with "),
         (r"^(?:participation|participating|enrolled|enrollment|enrolment)\s+in\s+", "you are taking part in "),
         (r"^(?=(?:any|other|another|active|severe|significant|serious|uncontrolled|major|concurrent|concomitant)\b)", "you have "),
         (r"^(?=(?:had|used|taken|received|undergone)\s+\w)", "you have "),
         (r"^currently\s+(?=(?:taking|using|receiving|being|enrolled|participating|seeking|undergoing|living|smoking|on)\b)", "you are now "),
-        (r"^currently\s+(?=(?:have|has|use|uses|take|takes|smoke|smokes|live|lives)\b)", "you now "),
+        (r"^currently\s+(?=(?:have|has|use|uses|take|takes|smoke|smokes|live|lives|participate|work|attend|"
+         r"practi[cs]e|play)\b)", "you now "),
         (r"^regular\s+use\s+of\s+", "you regularly use "),
         (r"^not\s+agreeing\s+to\s+", "you do not agree to "),
         (r"^(?:a\s+)?refusal\s+to\s+", "you refuse to "),
         (r"^with\s+(?:a\s+)?(?:known\s+)?history of\s+", "you have had "),
         (r"^with\s+", "you have "),
         (r"^not\s+", "you are not "),
+        (r"^no\s+(?:informed\s+|written\s+|signed\s+)*consent$", "you do not give consent"),
         (r"^no\s+", "you have no "),
     )
 )
@@ -165,15 +209,17 @@ _PRONOUNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
-_SUBJECT_WORD = re.compile(rf"(?i)^(?:{_WHO}|{_THEY}|age[sd]?|aged?)\b")
+_SUBJECT_WORD = re.compile(
+    rf"(?i)^(?:{_WHO}|{_THEY}|age[sd]?|aged?|adults?|women|woman|females?|men|man|males?|children|child|healthy)\b"
+)
 _ELIGIBLE_AT_END = re.compile(
     r"\s+(?:are|is|will be|would be)?\s*(?:can join|able to join|eligible|included|allowed)$", re.I
 )
 
 
 _MEASURE = re.compile(
-    r"^(?P<name>(?![Yy]ou\b)[A-Za-z][\w/'’-]*(?:\s+(?!(?:is|are|was|were|has|have|had|be|been|with|who|if|you|or)\b)"
-    r"[\w/'’()-]+){0,5}?)\s+(?P<cmp>at least|at most|more than|less than|between|from|of)\s+(?=\d)"
+    r"^(?P<name>(?![Yy]ou\b)[A-Za-z][\w/'’-]*(?:\s+(?!(?:is|are|was|were|has|have|had|be|been|with|who|if|you|or|and|in|for|at|on|to|from|by)\b)"
+    r"(?:[\w/'’-]+|\([\w-]+\))){0,5}?)\s+(?P<cmp>at least|at most|more than|less than|between|from|of)\s+(?=\d)"
 )
 
 
@@ -203,6 +249,17 @@ def with_verb(text: str) -> str:
 def as_clause(text: str) -> str:
     """A criterion as the clause after "You may be able to join if" / "You cannot join if"."""
     text = _ELIGIBLE_AT_END.sub("", text.strip().rstrip(".;,"))
+    text = re.sub(rf"(?i)^(?:any|all)\s+(?={_ANYONE}\b)", "", text)  # "Any patient who ..."
+    kind = _KIND_OF_WHO.match(text)
+    if kind:
+        who, rest = _WHO_KIND[kind["kind"].lower()], _lower_first(text[kind.end():])
+        if kind["be"]:
+            text = f"you are {who} who is {rest}"
+        elif who == "healthy":
+            text = f"you are healthy and have {rest}"
+        else:
+            text = f"you are {who} with {rest}"
+        return to_second_person(text)
     for pattern, replacement in _SUBJECT_PATTERNS:
         match = pattern.search(text)
         if match:
@@ -250,7 +307,8 @@ _CONDITION_HEAD = re.compile(
     r"palsy|migraines?|headaches?|apnea|apnoea|incontinence|trauma|wounds?|fistulas?|aneurysms?|"
     r"hemorrhage|haemorrhage|infarction|ischemia|ischaemia|pneumonia|sepsis|psoriasis|eczema|"
     r"glaucoma|cataracts?|hypotension|alcoholism|autism|endometriosis|osteoporosis|osteoarthritis|"
-    r"diarrh(?:o)?ea|constipation|nausea|vomiting|insomnia|fatigue|cough|"
+    r"diarrh(?:o)?ea|constipation|nausea|vomiting|insomnia|fatigue|cough|deficits?|instability|"
+    r"complications?|delirium|menopause|infertility|pregnancy loss|miscarriages?|"
     r"[a-z]+itis|[a-z]+pathy|[a-z]+(?:a)?emia)$"
 )
 _CHUNK_END = re.compile(
@@ -260,10 +318,16 @@ _CHUNK_END = re.compile(
 _NOT_A_NOUN_START = re.compile(r"(?i)(?:with|without|in|for|of|at|on|to|from|by|if|when|after|before|during|verified)\b")
 
 
+_ILLNESS_ING = frozenset("bleeding swelling wheezing vomiting snoring stuttering".split())
+
+
 def _names_a_condition(text: str) -> bool:
     """Whether a bare noun phrase names an illness ("Severe heart disease requiring treatment")."""
     if _SUBJECT_WORD.match(text) or _NOT_A_NOUN_START.match(text):
         return False  # "Patients presenting ...", "With sepsis": not a bare illness
+    first = text.split(" ", 1)[0].lower()
+    if first.endswith("ing") and first not in _ILLNESS_ING:
+        return False  # "Experiencing raised symptoms": a verb, not an illness
     chunk = _CHUNK_END.split(text, maxsplit=1)[0].strip()
     words = chunk.split()
     if re.search(r"(?i)\b(?:have|has|had|is|are|was|were)\b", chunk):
@@ -309,32 +373,6 @@ def top_level_split(text: str, separator: str = ";") -> list[str]:
     return [p.strip(" ,") for p in parts if p.strip(" ,.")]
 
 
-_LONG_ASIDE = re.compile(r"\s*\(([^()]{20,})\)")
-ASIDE_WORDS = 4
-
-
-def lift_asides(sentence: str) -> list[str]:
-    """A long bracketed aside becomes its own sentence right after the one it sat in."""
-    asides = [a.strip() for a in _LONG_ASIDE.findall(sentence) if len(a.split()) >= ASIDE_WORDS]
-    if not asides:
-        return [sentence]
-    main = _LONG_ASIDE.sub(lambda m: "" if len(m[1].split()) >= ASIDE_WORDS else m[0], sentence).strip()
-    lifted = [upper_first(a) if re.match(r"(?i)(for example|that is|such as|including|e\.g|i\.e)", a) else f"Note: {a}" for a in asides]
-    return [main, *lifted]
-
-
-# Phrases that start a new sentence without changing what is said: "..., as judged by your
-# doctor" -> "... . This is judged by your doctor".
-_RESTATE = (
-    (re.compile(r",?\s+\(?as (judged|set|measured|shown|confirmed|recorded|checked|found) (by|on|in)\s+"),
-     r". This is \1 \2 "),
-    (re.compile(r",?\s+(?:meaning|that is,)\s+(?=\w)"), ". This means "),
-    (re.compile(r",?\s+\(?(?:as\s+)?defined\s+as\s+(?=\w)"), ". This means "),
-    (re.compile(r",?\s+\(?(?:as\s+)?defined\s+by\s+(?=\w)"), ". This is set by "),
-)
-_BREAK = re.compile(r",\s+(?=(?:and|or|but|with|without|including|such as|for example|that is(?=,)|unless|except|if|which|who|where|when)\b)")
-
-
 _OR_LIST = re.compile(
     r"^(?P<lead>.*\byou(?: now| also)?(?: have(?: had)?(?: treatment with)?| are| use| take| took| had(?: treatment with)?)"
     r"(?: an?| any)?)\s+"
@@ -345,87 +383,35 @@ _SHARED_HEAD = re.compile(r"(?i)^(?P<head>(?:[a-z-]+ ){0,2}[a-z-]+ (?:to|of|with
 _ADJECTIVE = re.compile(r"(?i)^[a-z-]+(?:al|ic|ous|ive|ary|ar|ent|ant|ed)$")
 
 
-def split_or_list(sentence: str) -> list[str] | None:
-    """ "... if you have A, B, C or D." -> "... if you have any of these:" + one line each.
+_QUALIFIES_ALL = re.compile(
+    r"(?i)\b(?:within|in the|for the|during|before|after|prior|since|at least|at most|that|which|"
+    r"who|whose|requiring|needing|if|unless|when|except|per|over the|last|past|and)\b|\d"
+)
+_EXAMPLES = re.compile(r"(?i)\b(?:such as|including|includes|for example|like|other than|except|apart from)\b")
 
-    Only lists joined by "or" become "any of these", which keeps their meaning exactly; "and"
-    lists stay whole, since "all of these" would change what many criteria mean. A list of
-    describing words ("neurologic, mental or other illnesses") shares its last noun, so it is
-    not a list of things and stays whole too.
+
+def split_or_list(clause: str) -> tuple[str, list[str]] | None:
+    """ "you have A, B, C or D" -> ("you have any of these:", [A, B, C, D]).
+
+    Only a true top-level list of alternatives joined by "or" becomes "any of these", which
+    keeps its meaning exactly; "and" lists and examples ("such as", "including") stay whole.
+    A last item that carries a qualifier ("... or D in the past year") may qualify the whole
+    list, so that list stays whole too, as does a list of describing words ("neurologic,
+    mental or other illnesses"), which share their last noun.
     """
-    match = _OR_LIST.match(sentence.rstrip("."))
-    if not match:
+    match = _OR_LIST.match(clause.rstrip("."))
+    if not match or _EXAMPLES.search(match["lead"]):
         return None
     items = [i.strip() for i in match["items"].split(",")] + [match["last"].strip()]
-    if len(items) < 3 or any(len(i.split()) > 7 or _NOT_AN_ITEM.match(i) for i in items):
+    if len(items) < 3 or any(len(i.split()) > 5 or _NOT_AN_ITEM.match(i) for i in items):
         return None
-    if any(_ADJECTIVE.match(i) for i in items[:-1]):
+    if any(_ADJECTIVE.match(i) for i in items[:-1]) or _QUALIFIES_ALL.search(match["last"]):
+        return None
+    if any(_EXAMPLES.search(i) or " or " in i for i in items):
         return None
     lead = match["lead"]
     shared = _SHARED_HEAD.match(items[0])
     if shared and all(len(i.split()) <= 3 for i in items[1:]):
         # "allergic to local anesthetics, fentanyl or hydromorphone": "allergic to" is shared
         lead, items[0] = f"{lead} {shared['head']}", shared["rest"]
-    return [f"{lead} any of these:", *(f"{ITEM}{upper_first(i)}." for i in items)]
-
-
-# A time window that closes a long sentence and only looks back: "... within 6 months before
-# screening", "... in the last 3 months". Windows that may look forward ("within 6 months of
-# the study") are left where they are, since "it was" would not fit them.
-_PAST_WINDOW = re.compile(
-    r"(?i),?\s+(?P<window>(?:(?:in|within|during|over)\s+(?:the\s+)?(?:last|past|previous|preceding)\s+"
-    r"\d+(?:\.\d+)?\s+(?:days?|weeks?|months?|years?)"
-    r"|within\s+(?:the\s+)?\d+(?:\.\d+)?\s+(?:days?|weeks?|months?|years?)\s+(?:before|prior to)\s+"
-    r"(?:(?!for\b|with\b|in\b|or\b|and\b)[^\s,;:()]+\s*){1,6}?))"
-    r"\.?$"
-)
-WINDOW_MIN_WORDS = 6  # words left before the window
-WINDOW_SPLIT_WORDS = 18  # "You cannot join if you have had a heart attack in the last 3 months" stays whole
-
-
-def split_window(sentence: str) -> list[str] | None:
-    """ "You cannot join if you have had any past aesthetic procedure on the face within the past
-    6 months" -> "... on the face." + "This counts if it was within the past 6 months."
-    """
-    match = _PAST_WINDOW.search(sentence)
-    if not match:
-        return None
-    main = sentence[: match.start()].rstrip(" ,")
-    if len(main.split()) < WINDOW_MIN_WORDS or re.search(r"(?i)\b(?:no|not|never|without|plan|will|intend)\b", main):
-        return None  # "no surgery in the last 6 months": the window belongs to the "no"
-    if re.search(r"(?i)\byou are\b|\b(?:is|are) taking\b", main):
-        return None  # "you are taking part in a study within 24 weeks": "it was" would not fit
-    if re.search(r"(?i),|\b(?:or|and)\b", main):
-        return None  # "heart failure or a heart attack in the last 6 months": which one it bounds is unclear
-    return [main, f"This counts if it was {match['window'][:1].lower()}{match['window'][1:]}"]
-
-
-def split_long(sentence: str) -> list[str]:
-    """Cut a sentence longer than MAX_WORDS where a new sentence can start; lists become lines."""
-    listed = split_or_list(sentence)
-    if listed:
-        return listed
-    if len(sentence.split()) <= MAX_WORDS:
-        return [sentence]
-    windowed = split_window(sentence) if len(sentence.split()) > WINDOW_SPLIT_WORDS else None
-    if windowed:
-        return [*split_long(windowed[0]), windowed[1]]
-    for pattern, replacement in _RESTATE:
-        restated = pattern.sub(replacement, sentence, count=1)
-        if restated != sentence and len(restated.split(". ", 1)[0].split()) >= 5:
-            first, second = restated.split(". This", 1)
-            return [*split_long(first), *split_long("This" + second)]
-    pieces = [p for p in _BREAK.split(sentence) if p.strip()]
-    if len(pieces) == 1:
-        pieces = [p for p in re.split(r"(?<=[a-z]),\s+(?=[a-z])", sentence) if p.strip()]
-    if len(pieces) == 1:
-        return [sentence]
-    sentences, current = [], pieces[0]
-    for piece in pieces[1:]:
-        if len(current.split()) + len(piece.split()) <= MAX_WORDS:
-            current = f"{current}, {piece}"
-        else:
-            sentences.append(current)
-            current = piece
-    sentences.append(current)
-    return [upper_first(s.strip(" ,")) for s in sentences]
+    return f"{lead} any of these:", [upper_first(i) for i in items]

@@ -1,0 +1,95 @@
+"""A criterion's structure, found before any word of it changes.
+
+The rewrite works on this, not on the raw string: the criterion's own words (its heading
+joined when it reads on, symbols spelled out, the abbreviations it defines in brackets
+dropped), whom or which part of the study it is for, whether its subject is someone other
+than the reader, and how it hangs on its neighbours ("... OR" at its end, "And; ..." at its
+start, or only "OR" between two lines). Nothing found here is dropped: a connector becomes
+the line's label, a group heading too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ..eligibility import is_section_heading
+from ..model import Criterion
+from . import people
+from .normalise import spell_out
+
+JOINED_LABELS = {"or": "Or, instead of the line before", "and": "And, together with the line before"}
+JOINS_NEXT_LABELS = {"or": "This line or the next one", "and": "This line and the next one"}
+
+
+@dataclass(frozen=True)
+class Shape:
+    text: str  # the criterion's own words, symbols spelled out
+    label: str = ""  # whom or which part of the study it is for, or how it joins its neighbours
+    about_someone_else: bool = False  # a caregiver, a partner, study staff: not the reader
+    connector: str = ""  # "or" / "and" when the criterion is only that word between two lines
+    nothing: bool = False  # "None", "N/A": the study lists nothing here
+
+
+def shape_of(criterion: Criterion, defined: Mapping[str, str]) -> Shape:
+    group = people.group_label(criterion.heading)
+    text = _without_inline_definitions(spell_out(_as_written(criterion, group)), defined)
+    text = _DANGLING_EXAMPLES.sub("", text)
+    if _NOTHING.match(text):
+        return Shape(text, group, nothing=True)
+    labels = [group] if group else []
+    joined = _JOINED.match(text)
+    if joined and not text[joined.end():].strip():
+        return Shape(text, group, connector=_word(joined["word"]))
+    if joined:  # "Or; more than two weeks after ...": an alternative to the line before
+        labels.insert(0, JOINED_LABELS[_word(joined["word"])])
+        text = text[joined.end():]
+    else:
+        joins_next = _JOINS_NEXT.search(text)
+        if joins_next:  # "... OR" at the end: this line or the next one
+            labels.insert(0, JOINS_NEXT_LABELS[_word(joins_next["word"])])
+            text = text[: joins_next.start()]
+    label = labels[0] + (f" ({labels[1]})" if len(labels) > 1 else "") if labels else ""
+    other = people.about_someone_else(text) or people.label_is_people(group)
+    return Shape(text, label, about_someone_else=other)
+
+
+def _word(connector: str) -> str:
+    return "or" if connector.lower().startswith("or") or connector.lower() == "and/or" else "and"
+
+
+_JOINED = re.compile(r"(?i)^(?P<word>and/or|or|and)\b\s*[;,:.]?\s*")
+_JOINS_NEXT = re.compile(r"[.,;:]?\s+\b(?P<word>OR|or|AND|and|AND/OR|and/or)\s*[.:]?$")
+_DANGLING_EXAMPLES = re.compile(r"(?i)[.,;:]?\s*\b(?:such as|including|for example|e\.g)\W*$")
+_NOTHING = re.compile(r"(?i)^\W*(?:none|n/?a|not applicable|no(?:ne)? (?:exclusion|inclusion) criteria)\W*$")
+_BE_BEFORE_VERB = re.compile(
+    r"(?i)\b(must|should|will|shall) be (?=(?:agree|have|has|sign|use|provide|understand|live|speak|"
+    r"take|give|meet|complete|attend|undergo|receive)\b)"
+)
+_JOINS_HEADING = re.compile(
+    r"(?i)(?:\b(?:must|should|will|shall|need to)\s+(?:be|have)|\b(?:are|is|have|has|with|who|if|be)|:\s*-)\s*:?$"
+)
+
+
+def _as_written(criterion: Criterion, group: str) -> str:
+    """The criterion with its heading: "Participants must be:" + "healthy" reads as one.
+
+    A heading that names a group or a part is the line's label instead, and one that only
+    says the kind ("Exclusions") says nothing the frame does not.
+    """
+    body = " ".join((criterion.original, "; ".join(criterion.details))).strip()
+    heading = "" if group or is_section_heading(criterion.heading) else criterion.heading
+    if heading and _JOINS_HEADING.search(heading):
+        joined = f"{heading.rstrip(':- ')} {body[:1].lower() + body[1:] if body[1:2].islower() else body}"
+        return _BE_BEFORE_VERB.sub(r"\1 ", joined)  # "must be:" + "agree to ..." -> "must agree"
+    return f"{heading}: {body}" if heading else body
+
+
+def _without_inline_definitions(text: str, defined: Mapping[str, str]) -> str:
+    """ "absolute neutrophil count (ANC)" -> "absolute neutrophil count": the words already say it."""
+    for short, long in defined.items():
+        if any(ch.isdigit() for ch in short):
+            continue  # "ICD-10" carries a number the sheet must keep
+        text = re.sub(rf"({re.escape(long)})\s*\({re.escape(short)}\)", r"\1", text, flags=re.I)
+    return text

@@ -1,0 +1,108 @@
+"""Faithful first: the real lines an editor's audit found wrong, each with the safe line now.
+
+Every case is a criterion from a real trial (named), rewritten on its own or with the few
+lines of its trial the meaning depends on. Where no rewrite is sure, the study's own words
+are kept under a plain lead: an honest original beats a broken rewrite.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from sheets.eligibility import parse_criteria
+from sheets.model import Criterion
+from sheets.plain import plain_criteria
+
+
+def line(text: str, kind: str = "inclusion"):
+    (rewritten,) = plain_criteria([Criterion(kind=kind, original=text)])
+    return rewritten
+
+
+@pytest.mark.parametrize(
+    ("trial", "kind", "criterion", "safe"),
+    [
+        ("NCT03860753", "exclusion",
+         "greater than mild substance use disorder on drugs other than alcohol, nicotine, and marijuana",
+         "You cannot join if you have more than mild substance use disorder on drugs other than alcohol, "
+         "nicotine, and marijuana."),
+        ("NCT03861299", "inclusion", "Karnofsky performance scale 80 or more",
+         "You may be able to join if your Karnofsky score is 80 or more."),
+        ("NCT03868163", "inclusion",
+         "Patient must not be participating or intending to participate in a concurrent interventional "
+         "therapeutic trial.",
+         "You may be able to join if you are not participating or intending to take part in"),
+        ("NCT03864302", "exclusion", "No consent", "You cannot join if you do not give consent."),
+        ("NCT03860480", "exclusion", "Renal failure (estimated glomerular filtration rate <15 mL/ min/1.73 m2)",
+         "You cannot join if you have kidney failure (estimated glomerular filtration rate less than 15"),
+        ("NCT03864640", "inclusion", "Adult patients with colorectal cancer.",
+         "You may be able to join if you are an adult with colorectal cancer."),
+        ("NCT03864484", "inclusion", "Written informed consent prior to participation",
+         "You may be able to join if you agree to take part and sign the consent form before taking part."),
+        ("NCT03862690", "exclusion", "Pregnancy or intention of becoming pregnant",
+         "You cannot join if you are pregnant or plan to become pregnant."),
+        ("NCT03860038", "exclusion",
+         "Subject has received anti-myeloma treatment (radiotherapy is excluded) within 4 weeks",
+         "You cannot join if you have received anti-myeloma treatment (radiation treatment is excluded) "
+         "within 4 weeks."),
+    ],
+)  # fmt: skip
+def test_lines_the_audit_found_wrong_now_say_what_the_trial_says(trial, kind, criterion, safe):
+    assert line(criterion, kind).plain.startswith(safe), trial
+
+
+def test_an_explanation_never_sits_inside_the_line_it_explains():
+    said = line("Receiving OMM from a licensed physician, chiropractic treatment, or massage therapy "
+                "for 30 days prior to and during the study", "exclusion")  # NCT03864354
+    assert "for 30 days before and during the study." in said.plain
+    assert " means " not in said.plain
+    assert [term for term, _ in said.words] == ["OMM"]
+
+
+def test_a_qualifier_that_says_who_may_join_is_kept():
+    assert "an adult" in line("Adult patients with colorectal cancer.").plain  # NCT03864640
+    assert "a woman" in line("Women aged 40-70 years").plain
+    assert "healthy" in line("Healthy volunteers aged 18 to 65 years").plain
+
+
+def test_a_second_reason_in_the_lead_is_not_dropped():
+    said = line("Allergy or contraindications to the drugs used in the study", "exclusion").plain  # NCT03869047
+    assert "allerg" in said.lower() and "reason" in said
+
+
+def test_an_exclusion_written_as_no_x_is_read_as_written():
+    # "No insomnia" under exclusions is ambiguous in the record itself; the sheet never
+    # silently turns it into its opposite.
+    assert line("No insomnia", "exclusion").plain == "You cannot join if you have no insomnia."
+
+
+def test_a_criterion_about_a_caregiver_keeps_the_studys_words_and_says_so():
+    said = line("The subject's caregiver has provided informed consent for their child to participate.")
+    assert said.plain.startswith("You may be able to join if this is true (in the study's words):")
+    assert "Your caregiver" not in said.plain and "your caregiver" not in said.plain
+
+
+def test_a_newborn_trial_speaks_to_the_parent():
+    text = (  # NCT03866122, a neonatal ward
+        "Inclusion Criteria:\n- The subject is currently being treated at QECH in the neonatal or KMC ward.\n"
+        "Exclusion Criteria:\n- Cough\n"
+    )
+    inclusion, exclusion = plain_criteria(parse_criteria(text))
+    assert inclusion.plain.startswith("Your child may be able to join if your child is now being treated")
+    assert exclusion.plain == "Your child cannot join if your child has cough."
+
+
+def test_a_sub_group_heading_labels_its_lines_and_its_people_keep_the_studys_words():
+    text = "Inclusion Criteria:\nCaregivers:\n- Able to read English\nPart B only:\n- Age 18 years or older\n"
+    caregiver, part_b = plain_criteria(parse_criteria(text))
+    assert caregiver.label == "For caregivers"
+    assert "in the study's words" in caregiver.plain and " you " not in caregiver.plain
+    assert part_b.label == "For Part B only"
+    assert part_b.plain == "You may be able to join if you are 18 years old or older."
+
+
+def test_a_line_joined_to_the_next_by_or_says_so():
+    text = "Inclusion Criteria:\n- Type 1 diabetes. OR\n- Type 2 diabetes treated with insulin\n"
+    first, second = plain_criteria(parse_criteria(text))
+    assert first.label == "This line or the next one"
+    assert first.plain == "You may be able to join if you have type 1 diabetes."

@@ -175,6 +175,8 @@ def _first_faithful(
         body = [clause_, *items]
         if checks.problems(text, " ".join(body)) or _JOIN.search(clause_) and not _JOIN.search(text):
             continue  # lost something, or "you cannot join" said inside the line
+        if any(broken.search(clause_) for broken in _BROKEN):
+            continue
         if audience == "child":
             converted = [people.for_child(line) for line in body]
             if any(line is None for line in converted):
@@ -189,6 +191,34 @@ def _first_faithful(
 
 
 _JOIN = re.compile(r"(?i)\b(?:cannot|can not|can|able to|may)\s+join\b")
+# Shapes a subject swap can leave that no longer read as a sentence; the next form is tried.
+_BROKEN = (
+    re.compile(r"(?i)^you\b[^;]*\b(?:and|or|,)\s*who\b"),  # "you desire X and who have Y"
+    re.compile(  # "you have stroke symptoms who have a scan": "who" after a thing, not a person
+        r"(?i)^you (?:have|are)\b[^;]*?\b(?!(?:relatives?|child(?:ren)?|partners?|parents?|siblings?|"
+        r"someone|persons?|people|members?|mothers?|fathers?|sisters?|brothers?|friends?|spouses?|"
+        r"carers?|caregivers?|contacts?|doctors?|physicians?)\s)\w+\s+who\b"
+    ),
+    re.compile(r"(?i)^you (?:have|are)\b[^.;]*\b(?:or|and)\s+(?:taking|using|receiving|getting|having|undergoing)\b"),
+    # "you use X is prohibited", "you have no age limits were imposed": the study's verb left over
+    re.compile(r"(?i)^you \w+\b(?:(?!\b(?:that|which|who|whom|whose|when|where|if|because|while|as|after|"
+               r"before|until|unless|since)\b)[^;()])*?\b(?:were|was|is|are)\b"),
+)
+_TRAILING_PERSON = re.compile(
+    r"(?i)(?<=^you are )((?:(?!\b(?:a|an|the|with|who|of)\b)[\w,-]+\s+)*?[\w-]+)\s+(?:women|woman|females?|patients?|mothers?)\.?$"
+)
+_PLURAL_AFTER_ARE = re.compile(r"^you are ((?:(?!a\b|an\b|the\b)[a-z-]+ ){0,3}?)([a-z]+er)s\b")
+
+
+def _singular(clause_: str) -> str:
+    """ "you are current cigarette smokers" -> "you are a current cigarette smoker"."""
+    clause_ = _TRAILING_PERSON.sub(r"\1", clause_)  # "you are pregnant or breastfeeding women"
+    match = _PLURAL_AFTER_ARE.match(clause_)
+    if not match:
+        return clause_
+    words = f"{match[1]}{match[2]}"
+    article = "an" if words[:1] in "aeio" else "a"
+    return f"you are {article} {words}{clause_[match.end():]}"
 
 
 def _candidates(text: str):
@@ -200,15 +230,18 @@ def _candidates(text: str):
         if listed:
             yield family, listed[0], listed[1], built.notes
         yield family, built.clause, list(built.items), built.notes
-    worded = clause(text)
+    worded = _singular(clause(text))
     if not worded.startswith(APPLIES):
         listed = split_or_list(worded)
         if listed:
             yield "clause with list", listed[0], listed[1], ()
         yield "clause", worded, [], ()
-    yield "trait", f"{APPLIES} {swap_words(to_second_person(text))}", [], ()
+    # A trait keeps its own subject ("the patients"), so "their" stays theirs beside it.
+    trait = text if _THIRD_PERSON.search(text) else to_second_person(text)
+    yield "trait", f"{APPLIES} {swap_words(trait)}", [], ()
 
 
+_THIRD_PERSON = re.compile(r"(?i)\b(?:patients?|subjects?|participants?|they|individuals?|persons?|people)\b")
 _DOUBLED = re.compile(r"(?i)\b([a-z]+)\s+\1\b")
 
 

@@ -182,6 +182,8 @@ _SUB_HEADING = re.compile(r"^(?P<head>[A-Z][\w ,/-]{2,40}):\s+(?P<body>.+)$")
 
 def _organ_function(m: re.Match[str], text: str) -> Built | None:
     """ "Adequate organ function: ANC ≥ 1.5; platelets ≥ 100" -> one line per test."""
+    if not re.search(r"(?i)function|reserve|values|parameters|results", m["what"]) and not m[0].endswith(":"):
+        return None  # "Normal blood pressure < 140/90": one measure, not a panel of tests
     items = []
     for part in _LAB_ITEM_END.split(text[m.end():].strip(" ,.;:")):
         part = part.strip(" ,.;")
@@ -239,6 +241,8 @@ def _consent(m: re.Match[str], text: str) -> Built | None:
     rest = re.sub(r"(?i)^(?:and|,)\s+", "", _rest(text, m))
     if not rest:
         return Built("you agree to take part and sign the consent form")
+    if re.fullmatch(r"(?i)(?:to|for)\s+(?:participat\w*|take part|taking part)(?:\s+in\s+(?:the|this)\s+(?:study|trial|research))?", rest):
+        return Built("you agree to take part and sign the consent form")  # it says no more
     if re.match(r"(?i)(?:for|to|of|from|in|on|by|with)\b", rest):  # "consent for their child to ..."
         return Built(f"you agree to take part and sign the consent form {swap_words(to_second_person(rest))}")
     return _with_rest("you agree to take part and sign the consent form", text, m)
@@ -458,7 +462,7 @@ RULES: tuple[Rule, ...] = tuple(
 
 
 _SUBJECT = re.compile(
-    r"^(?:(?:patients?|subjects?|participants?|people)\s+(?:who\s+)?(?:must\s+|should\s+)?"
+    r"^(?:(?:the\s+)?(?:patient|participant|subject)s?\s+(?=\d)|(?:patients?|subjects?|participants?|people)\s+(?:who\s+)?(?:must\s+|should\s+)?"
     r"(?:have|has|with|are|is)\s+|(?:must\s+|should\s+)?(?:have|has)\s+(?:had\s+|received\s+|undergone\s+)?(?:a\s+)?)",
     re.I,
 )

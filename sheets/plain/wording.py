@@ -84,12 +84,14 @@ _VERBS = (  # what a criterion may start with, after its unwritten subject: "(Pa
     r"smoke|drink|sleep|work|walk|wear|report|receive|undergo|give|commit"
 )
 # "Patients treated with ..." were treated; "Patients refused ..." did the refusing themselves.
-_PASSIVE = (
-    r"(?:treated|diagnosed|admitted|hospitali[sz]ed|scheduled|referred|randomi[sz]ed|exposed|infected|"
-    r"born|vaccinated|operated|enrolled|recruited|selected|assigned|included|excluded|transferred|"
-    r"discharged|intubated|ventilated|prescribed|implanted|immuni[sz]ed|screened|followed|seen|"
-    r"managed|evaluated|assessed|examined|tested|confirmed|identified|classified|considered|known|"
-    r"planned|indicated|eligible|affected|listed|registered)"
+_PASSIVE = (  # something done to the person once: "you were treated with insulin"
+    r"(?:treated|diagnosed|referred|randomi[sz]ed|exposed|infected|born|vaccinated|operated|"
+    r"recruited|selected|assigned|transferred|discharged|intubated|prescribed|implanted|"
+    r"immuni[sz]ed|screened|seen|evaluated|assessed|examined|tested|confirmed|identified|classified)"
+)
+_STATE = (  # a state that lasts: "Patients enrolled in other trials" are enrolled now
+    r"(?:admitted|hospitali[sz]ed|scheduled|enrolled|included|excluded|ventilated|followed|managed|"
+    r"considered|known|planned|indicated|eligible|affected|listed|registered|deemed|judged|thought)"
 )
 _SUBJECT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.I), replacement)
@@ -99,7 +101,7 @@ _SUBJECT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (rf"^(?:who|{_THEY})\s+(?:are|is)\s+", "you are "),
         (rf"^(?:who|{_THEY})\s+(?:have|has)\s+", "you have "),
         (rf"^{_THEY}\s+(?:must|should|will|can)\s+", "you "),
-        (rf"^(?:who|{_THEY})\s+", "you "),
+        (rf"^(?:who|{_THEY})\s+(?!\d)", "you "),
         (rf"^{_WHO}\s+(?:who\s+)?(?:are|is)\s+not\s+", "you are not "),
         (rf"^{_WHO}\s+(?:who\s+)?(?:are|is)\s+", "you are "),
         (rf"^{_WHO}\s+(?:who\s+)?(?:have|has)\s+(?:a\s+)?(?:history of|had)\s+", "you have had "),
@@ -123,6 +125,7 @@ _SUBJECT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (rf"^{_WHO}\s+(?:who|that)\s+", "you "),
         (rf"^{_WHO}\s+(?:aged?|age)\s+", "you are aged "),
         (rf"^{_WHO}\s+(?={_PASSIVE}\b)", "you were "),
+        (rf"^{_WHO}\s+(?={_STATE}\b)", "you are "),
         (rf"^{_WHO}\s+(?=[a-z]+ed\b)", "you "),
         (rf"^{_WHO}\s+whose\s+", "your "),
         (r"^(?:a\s+)?(?:known\s+|documented\s+|previous\s+|prior\s+|past\s+)?history of\s+", "you have had "),
@@ -179,10 +182,14 @@ _SUBJECT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          "you use "),
         (r"^(?:prior|previous|past)\s+(?:participation|enrolment|enrollment)\s+in\s+", "you have taken part in "),
         (r"^(?:prior|previous|past)\s+(?:treatment|therapy)\s+with\s+", "you have had treatment with "),
-        (r"^(?:prior|previous|past)\s+(?!to\b|\d|(?:day|week|month|year|decade)s?\b)", "you have had "),
+        (r"^(?:previous|prior|past|former)\s+(?:participants?|subjects?|patients?|members?)\s+(?:in|of)\s+",
+         "you have taken part in "),
+        (r"^(?:prior|previous|past)\s+(?!to\b|\d|(?:day|week|month|year|decade)s?\b|(?:participants?|subjects?|"
+         r"patients?|users?|smokers?|members?|donors?)\b)", "you have had "),
         (r"^(?:treatment|therapy)\s+with\s+", "you have had treatment with "),
         (r"^(?:participation|participating|enrolled|enrollment|enrolment)\s+in\s+", "you are taking part in "),
         (r"^(?=(?:any|other|another|active|severe|significant|serious|uncontrolled|major|concurrent|concomitant)\b)", "you have "),
+        (r"^had\s+(?=already\b)", "you had "),
         (r"^(?=(?:had|used|taken|received|undergone)\s+\w)", "you have "),
         (r"^currently\s+(?=(?:taking|using|receiving|being|enrolled|participating|seeking|undergoing|living|smoking|on)\b)", "you are now "),
         (r"^currently\s+(?=(?:have|has|use|uses|take|takes|smoke|smokes|live|lives|participate|work|attend|"
@@ -210,7 +217,8 @@ _PRONOUNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 
 
 _SUBJECT_WORD = re.compile(
-    rf"(?i)^(?:{_WHO}|{_THEY}|age[sd]?|aged?|adults?|women|woman|females?|men|man|males?|children|child|healthy)\b"
+    rf"(?i)^(?:{_WHO}|{_THEY}|age[sd]?|aged?|adults?|women|woman|females?|men|man|males?|children|child|healthy|"
+    r"infants?|newborns?|neonates?|babies|baby|boys?|girls?|adolescents?|teenagers?|families|family|mothers?)\b"
 )
 _ELIGIBLE_AT_END = re.compile(
     r"\s+(?:are|is|will be|would be)?\s*(?:can join|able to join|eligible|included|allowed)$", re.I
@@ -239,7 +247,7 @@ def with_verb(text: str) -> str:
     match = _measure(text)
     if not match or match["cmp"] in ("from", "of"):
         return text
-    last = match["name"].split()[-1]
+    last = match["name"].split(" of ")[0].split()[-1]  # "duration of diabetes": the duration
     abbreviation = last.isupper()  # "TPS", "PSA": one measure, whatever its last letter
     plural = (not abbreviation and last.lower().endswith("s") and not last.lower().endswith(("ss", "us", "is"))) or " and " in match["name"]
     verb = "are" if plural else "is"
@@ -315,7 +323,10 @@ _CHUNK_END = re.compile(
     r"(?i)\s+(?:with|in|of|that|who|which|for|on|at|during|within|requiring|needing|causing|"
     r"including|such|defined|as|by|from|or|and|but|,|\()\b|[,;(:]"
 )
-_NOT_A_NOUN_START = re.compile(r"(?i)(?:with|without|in|for|of|at|on|to|from|by|if|when|after|before|during|verified)\b")
+_NOT_A_NOUN_START = re.compile(
+    r"(?i)(?:(?:with|without|in|for|of|at|on|to|from|by|if|when|after|before|during|verified)\b"
+    r"|(?:more|less|greater|fewer|over|under|up to)\s+(?:than\s+)?\d|\d)"  # "more than 6 months post-stroke"
+)
 
 
 _ILLNESS_ING = frozenset("bleeding swelling wheezing vomiting snoring stuttering".split())
@@ -351,6 +362,8 @@ def _lower_first(text: str) -> str:
         return text  # an abbreviation or a code keeps its case
     if len(words) > 1 and words[1][:1].isupper():
         return text  # "United States", "Child-Pugh A": a name keeps its capitals
+    if re.search(r"[’']s$", first):
+        return text  # "Parkinson's disease": named for a person
     return text[:1].lower() + text[1:]
 
 

@@ -264,7 +264,7 @@ def plain(ctx: click.Context, source: str, as_json: bool, api_url: str | None, o
         criteria = plain_criteria(parse_criteria(text))
     if as_json:
         rows = [
-            {"kind": c.kind, "label": c.label, "original": c.original, "plain": c.plain,
+            {"kind": c.kind, "label": c.label, "note": c.note, "original": c.original, "plain": c.plain,
              "words": [{"term": term, "meaning": meaning} for term, meaning in c.words]}
             for c in criteria
         ]  # fmt: skip

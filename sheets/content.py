@@ -52,6 +52,7 @@ class NumberedCriterion:
     original: str
     words: tuple[tuple[str, str], ...] = ()  # this line's terms, explained under it
     label: str = ""  # whom or which part of the study it is for: "For caregivers"
+    note: bool = False  # a note the study put among its criteria: no tick boxes
 
     @property
     def lead(self) -> str:
@@ -233,6 +234,7 @@ def _numbered(
                 original=criterion.original,
                 words=_in_sheet_language(criterion.words),
                 label=criterion.label,
+                note=criterion.note,
             )
         )
     return tuple(groups["inclusion"]), tuple(groups["exclusion"])

@@ -47,6 +47,7 @@ class PlainCriterion:
     original: str
     words: tuple[tuple[str, str], ...] = ()
     label: str = ""
+    note: bool = False  # a note the study put among its criteria: shown, never ticked
 
     @property
     def lead(self) -> str:

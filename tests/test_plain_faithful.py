@@ -106,3 +106,68 @@ def test_a_line_joined_to_the_next_by_or_says_so():
     first, second = plain_criteria(parse_criteria(text))
     assert first.label == "This line or the next one"
     assert first.plain == "You may be able to join if you have type 1 diabetes."
+
+
+def test_and_between_reasons_to_join_is_not_labelled_but_or_is():
+    text = "Inclusion Criteria:\n- Age 18 or older; AND\n- Type 2 diabetes; OR\n- Type 1 diabetes\n"
+    age, type_2, type_1 = plain_criteria(parse_criteria(text))
+    assert age.label == "" and age.plain == "You may be able to join if you are 18 years old or older."
+    assert type_2.label == "This line or the next one"
+    assert type_1.label == ""
+
+
+def test_a_notice_among_the_criteria_is_a_note_not_a_rule_to_tick():
+    said = line("Some study details about the eligibility criteria are purposely omitted at this time to "
+                "preserve scientific integrity. Full details will be posted at the conclusion of the study.",
+                "exclusion")  # NCT03861078
+    assert said.note and said.plain.startswith("A note from the study, not a rule: Some study details")
+    assert "cannot join" not in said.plain
+
+
+def test_sensitivity_to_light_is_not_called_an_allergy():
+    said = line("Patients that suffer from any form of light hypersensitivity or epilepsy", "exclusion")  # NCT03926078
+    assert "light hypersensitivity" in said.plain and "allergy" not in said.plain
+
+
+@pytest.mark.parametrize(
+    ("kind", "criterion", "safe"),
+    [  # the audit's fragments: a verb with no subject under "this is true for you:"
+        ("exclusion", "Administered an anticoagulant within 2 weeks of the date of the screening",
+         "You cannot join if you were given a blood thinner within 2 weeks of the date of the screening."),
+        ("exclusion", "partake in sports at the competitive and/or endurance levels",
+         "You cannot join if you take part in sports at the competitive or endurance levels."),
+        ("exclusion", "intentionally restrict food intake", "You cannot join if you intentionally restrict food intake."),
+        ("exclusion", "if the patient is taking antidepressants during the last 6 months",
+         "You cannot join if you are taking antidepressants during the last 6 months."),
+        ("exclusion", "History of bleeding disorder", "You cannot join if you have had a bleeding disorder."),
+        ("exclusion", "Peripheral artery disease within 6 months",
+         "You cannot join if you have had peripheral artery disease within 6 months."),
+        ("exclusion", "Non-English speaking", "You cannot join if you do not speak English."),
+        ("exclusion", "Female.", "You cannot join if you are a woman."),
+        ("exclusion", "pregnant, parturient or breastfeeding woman",
+         "You cannot join if you are pregnant, parturient or breastfeeding."),
+    ],
+)  # fmt: skip
+def test_a_verb_or_a_bare_trait_reads_as_a_sentence_about_you(kind, criterion, safe):
+    assert line(criterion, kind).plain == safe
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    [  # NCT03865979, NCT03932045, NCT03926078: a subject swap would leave these broken
+        "Subjects with stroke symptoms who undergo CT brain imaging.",
+        "Individuals who desire an improvement and who have a score of 3 or 4",
+        "Use of tetrahydrocannabinol (THC) is prohibited during the double-blind phase",
+        "No age restrictions were imposed, however, to be eligible, it was mandatory to stand still",
+    ],
+)
+def test_a_swap_that_would_leave_a_broken_sentence_is_not_made(criterion):
+    said = line(criterion, "exclusion").plain
+    assert said.startswith("You cannot join if this is true for you:\n"), said
+
+
+def test_a_heading_that_reads_on_joins_its_items():
+    text = "Inclusion Criteria:\nParticipants must be:\n- Current cigarette smokers\n- Agree to use the study products\n"
+    smokers, products = plain_criteria(parse_criteria(text))  # NCT03861078
+    assert smokers.plain == "You may be able to join if you are a current cigarette smoker."
+    assert products.plain == "You may be able to join if you agree to use the study products."

@@ -264,11 +264,24 @@ def test_a_definition_inside_a_criterion_stays_in_its_sentence(criterion, says):
 
 @pytest.mark.parametrize(
     "criterion",
-    ["Signed informed consent form", "Willing to provide written consent", "Provision of informed consent",
+    ["Signed informed consent form", "Provision of informed consent",
      "Provide signed and dated informed consent form", "Written consent"],
 )  # fmt: skip
 def test_consent_in_its_many_wordings_reads_the_same(criterion):
     assert plain(criterion) == "You may be able to join if you agree to take part and sign the consent form."
+
+
+@pytest.mark.parametrize(
+    ("criterion", "says"),
+    [
+        ("Ability to give informed consent.", "you are able to give your consent to take part."),
+        ("Able to sign an informed consent form.", "you are able to sign the consent form."),
+        ("Willing to provide written consent", "you are willing to sign the consent form."),
+    ],
+)
+def test_consent_that_asks_for_ability_or_willingness_keeps_it(criterion, says):
+    # In a memory study "ability to consent" decides who qualifies: never "you agree".
+    assert plain(criterion) == "You may be able to join if " + says
 
 
 def test_consent_for_someone_else_keeps_whom_it_is_for():

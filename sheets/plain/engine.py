@@ -35,6 +35,7 @@ FRAMES = {
 TRAIT = {"you": "this is true for you:", "child": "this is true for your child:"}
 AS_WRITTEN = "this is true (in the study's words):"
 NOTHING = "The study lists nothing here."
+NOTE = "A note from the study, not a rule:"
 JOINS = {  # a criterion that is only "OR" or "AND" between two others
     "or": 'The study joins the lines before and after this one with "or": one of them may be enough.',
     "and": 'The study joins the lines before and after this one with "and": both apply.',
@@ -149,6 +150,10 @@ def rewrite_all(
 
 def _rewrite(criterion: Criterion, explainer: Explainer, audience: Audience, forms: list[str]) -> PlainCriterion:
     shape = shape_of(criterion, explainer.defined)
+    if shape.notice:  # "Some details are purposely omitted ...": a note, not a rule to tick
+        forms.append("note from the study")
+        plain = f"{NOTE} {_sentence(upper_first(shape.text))}"
+        return PlainCriterion(criterion.kind, plain, criterion.full_text, label=shape.label, note=True)
     if shape.nothing or shape.connector:
         forms.append("nothing listed" if shape.nothing else "joins two lines")
         plain = NOTHING if shape.nothing else JOINS[shape.connector]
@@ -205,7 +210,7 @@ _BROKEN = (
                r"before|until|unless|since)\b)[^;()])*?\b(?:were|was|is|are)\b"),
 )
 _TRAILING_PERSON = re.compile(
-    r"(?i)(?<=^you are )((?:(?!\b(?:a|an|the|with|who|of)\b)[\w,-]+\s+)*?[\w-]+)\s+(?:women|woman|females?|patients?|mothers?)\.?$"
+    r"(?i)(?<=^you are )(?!(?:a|an|the)\s)((?:(?!\b(?:a|an|the|with|who|of)\b)[\w,-]+\s+)*?[\w-]+)\s+(?:women|woman|females?|patients?|mothers?)\.?$"
 )
 _PLURAL_AFTER_ARE = re.compile(r"^you are ((?:(?!a\b|an\b|the\b)[a-z-]+ ){0,3}?)([a-z]+er)s\b")
 
@@ -221,6 +226,30 @@ def _singular(clause_: str) -> str:
     return f"you are {article} {words}{clause_[match.end():]}"
 
 
+_HAVE_THEN_WINDOW = re.compile(
+    r"^you have (?!had\b|no\b|not\b|never\b|been\b|\w+ed\b|taken\b|undergone\b|given\b|seen\b|done\b|"
+    r"shown\b|known\b|begun\b|gotten\b)(?=[^;]*\b(?:within|in the (?:last|past|previous)|during the "
+    r"(?:last|past|previous))\s+(?:\d|one|two|three|four|six|twelve|year|month|week|day)\b)"
+)
+_NEEDS_ARTICLE = re.compile(
+    r"^(you have(?: had)?) (?!a |an |the |any |no |other |another |some |more |your )((?:[a-z-]+ ){0,2}?)"
+    r"(disorder|condition|stroke|scan|tumou?r|injury|fracture|ulcer|infection|wound|amputation|implant|"
+    r"pacemaker|catheter|seizure disorder|heart attack|transplant|allergy|diagnosis|history)\b(?!s\b)"
+)
+
+
+def _tidy(clause_: str) -> str:
+    """Tense and articles a subject swap leaves: "you have a stroke within 6 months" reads
+    "you have had a stroke within 6 months"; "you have bleeding disorder" gets its "a"."""
+    clause_ = _HAVE_THEN_WINDOW.sub("you have had ", clause_)
+    match = _NEEDS_ARTICLE.match(clause_)
+    if match and not re.search(r"(?i)\b(?:or|and),?\s*$", match[2]):
+        words = match[2] + match[3]
+        article = "an" if words[:1] in "aeiou" else "a"
+        clause_ = f"{match[1]} {article} {words}{clause_[match.end():]}"
+    return clause_
+
+
 def _candidates(text: str):
     """The plain forms of a criterion, plainest first: (form, clause, items, notes)."""
     ruled = rules.apply(text)
@@ -230,7 +259,7 @@ def _candidates(text: str):
         if listed:
             yield family, listed[0], listed[1], built.notes
         yield family, built.clause, list(built.items), built.notes
-    worded = _singular(clause(text))
+    worded = _tidy(_singular(clause(text)))
     if not worded.startswith(APPLIES):
         listed = split_or_list(worded)
         if listed:

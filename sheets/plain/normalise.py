@@ -65,10 +65,14 @@ _SPACE_AFTER_OPEN = re.compile(r"\(\s+")
 _FULL_WIDTH = str.maketrans("（），；：。！？＜＞≧≦～＝％", "(),;:.!?<>≥≤~=%")
 
 
+_BETWEEN_TO = re.compile(r"(?i)(\bbetween\s+\d+(?:[.,]\d+)*(?:\s*[a-z%/²]+(?:/[a-z0-9²]+)?)?)\s+to\s+(?=\d)")
+
+
 def spell_out(text: str) -> str:
     """Comparators, ranges and shorthand as words; numbers and units untouched."""
     text = text.translate(_FULL_WIDTH)
     text = _RANGE.sub(_range, text)
+    text = _BETWEEN_TO.sub(r"\1 and ", text)  # "between 30-70" reads "between 30 and 70"
     text = _APPROX.sub("about ", text)
     for pattern, words in _REPLACEMENTS:
         text = pattern.sub(words, text)

@@ -47,7 +47,7 @@ def readability_report(folder: Path) -> ReadabilityReport:
         report.criteria += len(lines)
         report.rewritten += sum(f != "study's words" for f in families)
         report.families.update(families)
-        report.numbers_kept += sum(keeps_numbers(line.original, line.plain) for line in lines)
+        report.numbers_kept += sum(keeps_numbers(line.original, f"{line.label} {line.plain}") for line in lines)
         report.abbreviations += explainer.abbreviation_count
         report.unexplained.update(explainer.unexplained)
         for line in lines:

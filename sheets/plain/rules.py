@@ -238,14 +238,30 @@ def _contraception(m: re.Match[str], text: str) -> Built | None:
 
 
 def _consent(m: re.Match[str], text: str) -> Built | None:
+    """Consent, keeping what the study asks of the reader: to be able, to be willing, or to sign.
+
+    "Ability to give informed consent" is about capacity (it decides who qualifies in a
+    memory study), so it never becomes "you agree to take part".
+    """
+    said = m[0].lower()
+    able = re.search(r"\b(?:able|ability|capable|capacity)\b", said)
+    willing = re.search(r"\bwilling", said)
+    act = "sign the consent form" if re.search(r"\b(?:sign|written)", said) else "give your consent to take part"
+    if able or willing:
+        how = " and ".join(w for w, on in (("able", able), ("willing", willing)) if on)
+        clause = f"you are {how} to {act}"
+    else:
+        clause = "you agree to take part and sign the consent form"
+    if m["when"]:
+        clause += f" {swap_words(m['when'].strip())}"
     rest = re.sub(r"(?i)^(?:and|,)\s+", "", _rest(text, m))
-    if not rest:
-        return Built("you agree to take part and sign the consent form")
-    if re.fullmatch(r"(?i)(?:to|for)\s+(?:participat\w*|take part|taking part)(?:\s+in\s+(?:the|this)\s+(?:study|trial|research))?", rest):
-        return Built("you agree to take part and sign the consent form")  # it says no more
+    if not rest or re.fullmatch(
+        r"(?i)(?:to|for)\s+(?:participat\w*|take part|taking part)(?:\s+in\s+(?:the|this)\s+(?:study|trial|research))?", rest
+    ):
+        return Built(clause)  # "... to participate in the study" says no more
     if re.match(r"(?i)(?:for|to|of|from|in|on|by|with)\b", rest):  # "consent for their child to ..."
-        return Built(f"you agree to take part and sign the consent form {swap_words(to_second_person(rest))}")
-    return _with_rest("you agree to take part and sign the consent form", text, m)
+        return Built(f"{clause} {swap_words(to_second_person(rest))}")
+    return _with_rest(clause, text, m)
 
 
 def _comply(m: re.Match[str], text: str) -> Built | None:
@@ -434,7 +450,7 @@ RULES: tuple[Rule, ...] = tuple(
                     r"(?:(?:give|giving|provide|providing|sign|signs|signed|signing|understand|understood)?\s*(?:and\s+(?:sign|signed|date|dated)\s+)?(?:a\s+|an\s+|the\s+)?(?:written\s+|signed\s+(?:and\s+dated\s+)?)?informed consent"
                     r"|(?:give|giving|provide|providing|sign|signs|signed|signing)\s+(?:and\s+(?:sign|signed|date|dated)\s+)?(?:a\s+|an\s+|the\s+)?(?:written\s+|signed\s+)?consent"
                     r"|(?:a\s+)?(?:written|signed)\s+consent|informed\s+(?:and\s+)?(?:written|signed)\s+consent|provision\s+of\s+(?:written\s+)?(?:informed\s+)?consent)"
-                    r"(?:\s+(?:form|document)s?)?(?:\s+(?:prior to[\w\s-]*?procedures?|before (?:any )?(?:study )?(?:procedures?|screening|registration|enrol+ment)))?", _consent),
+                    r"(?:\s+(?:form|document)s?)?(?P<when>\s+(?:prior to[\w\s-]*?procedures?|before (?:any )?(?:study )?(?:procedures?|screening|registration|enrol+ment)))?", _consent),
         ("following the study plan", r"^(?:(?:is|are)\s+)?(?:willing|able)\s+(?:and|or)\s+(?:able|willing)\s+to\s+(?:comply|follow|adhere)\s+with\s+(?:all\s+)?(?:the\s+)?(?:study\s+)?(?:protocol|procedures|visits|requirements)[\w\s,/-]*", _comply),
         ("other cancers", r"(?:other|another|second|secondary|prior|previous|additional|concurrent)\s+(?:active\s+|invasive\s+|primary\s+)?(?:malignanc(?:y|ies)|cancers?)", _other_cancer),
         ("heart failure (NYHA)", r"(?:New York Heart Association|NYHA)\s*(?:\(NYHA\)\s*)?(?:functional\s+)?(?:class|classification|grade)?\s*(?:of\s+)?(?P<cls>(?:I{1,3}V?|IV)(?:\s*(?:or|to|and|-|/)\s*(?:I{1,3}V?|IV))?)(?:\s+(?:congestive\s+)?heart failure)?", _nyha),

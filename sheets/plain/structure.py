@@ -21,6 +21,7 @@ from .normalise import spell_out
 
 JOINED_LABELS = {"or": "Or, instead of the line before", "and": "And, together with the line before"}
 JOINS_NEXT_LABELS = {"or": "This line or the next one", "and": "This line and the next one"}
+ALREADY_MEANT = {"inclusion": "and", "exclusion": "or"}  # every reason to join, any reason not to
 
 
 @dataclass(frozen=True)
@@ -30,9 +31,11 @@ class Shape:
     about_someone_else: bool = False  # a caregiver, a partner, study staff: not the reader
     connector: str = ""  # "or" / "and" when the criterion is only that word between two lines
     nothing: bool = False  # "None", "N/A": the study lists nothing here
+    notice: bool = False  # a note about the list ("details are omitted"), not a rule to tick
 
 
 def shape_of(criterion: Criterion, defined: Mapping[str, str]) -> Shape:
+    """The criterion's structure; ``defined`` are the abbreviations the trial spells out."""
     group = people.group_label(criterion.heading)
     text = _without_inline_definitions(spell_out(_as_written(criterion, group)), defined)
     text = _DANGLING_EXAMPLES.sub("", text)
@@ -48,17 +51,23 @@ def shape_of(criterion: Criterion, defined: Mapping[str, str]) -> Shape:
     else:
         joins_next = _JOINS_NEXT.search(text)
         if joins_next:  # "... OR" at the end: this line or the next one
-            labels.insert(0, JOINS_NEXT_LABELS[_word(joins_next["word"])])
+            word = _word(joins_next["word"])
+            if word != ALREADY_MEANT[criterion.kind]:  # "; AND" between reasons to join says nothing new
+                labels.insert(0, JOINS_NEXT_LABELS[word])
             text = text[: joins_next.start()]
     label = labels[0] + (f" ({labels[1]})" if len(labels) > 1 else "") if labels else ""
     other = people.about_someone_else(text) or people.label_is_people(group)
-    return Shape(text, label, about_someone_else=other)
+    return Shape(text, label, about_someone_else=other, notice=bool(_NOTICE.search(text)))
 
 
 def _word(connector: str) -> str:
     return "or" if connector.lower().startswith("or") or connector.lower() == "and/or" else "and"
 
 
+_NOTICE = re.compile(
+    r"(?i)\b(?:purposely|deliberately|intentionally) (?:omitted|withheld)|\bwill be (?:posted|published|disclosed)\b"
+    r"|\b(?:criteria|details) (?:are|is) (?:omitted|withheld|not (?:listed|disclosed|shown))"
+)
 _JOINED = re.compile(r"(?i)^(?P<word>and/or|or|and)\b\s*[;,:.]?\s*")
 _JOINS_NEXT = re.compile(r"[.,;:]?\s+\b(?P<word>OR|or|AND|and|AND/OR|and/or)\s*[.:]?$")
 _DANGLING_EXAMPLES = re.compile(r"(?i)[.,;:]?\s*\b(?:such as|including|for example|e\.g)\W*$")

@@ -115,6 +115,7 @@ _SUBJECT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (rf"^{_ANYONE}\s+(?:cannot|can not)\s+", "you cannot "),
         (rf"^{_ANYONE}\s+(?=(?:able|willing|unwilling|not willing|capable|likely|unlikely|currently|older|younger|over|under)\b)", "you are "),
         (rf"^{_ANYONE}\s+(?:needing|requiring|who need|who require)\s+", "you need "),
+        (rf"^{_ANYONE}\s+(?=(?!being\b|having\b)[a-z]+ing\b)", "you are "),
         (rf"^{_ANYONE}\s+(?:taking part|participating)\s+in\s+", "you are taking part in "),
         (rf"^{_ANYONE}\s+(?:undergoing|receiving|getting)\s+", "you are getting "),
         (rf"^{_WHO}\s+(?:must|should|will|shall|need to|to)\s+not\s+be\s+", "you are not "),
@@ -153,6 +154,23 @@ _SUBJECT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (rf"^(?:the\s+)?{_ANYONE}\s+(?=(?:{_VERBS})(?:s|es)?\b)", "you "),
         (rf"^(?=(?:{_VERBS})s?\b(?!\s+(?:for|of)\b))", "you "),
         (r"^be\s+", "you are "),
+        (r"^(?:females?|wom[ae]n)$", "you are a woman"),
+        (r"^(?:males?|m[ae]n)$", "you are a man"),
+        (r"^healthy$", "you are healthy"),
+        (r"^(?:current\s+)?(?:smoking|smokers?)$", "you smoke"),
+        (r"^smokers?\s+of\s+", "you smoke "),
+        (r"^(?:administered|given)\s+", "you were given "),
+        (r"^(?:partake|participate)\s+in\s+", "you take part in "),
+        (r"^(?=(?:intentionally|regularly|routinely|habitually|frequently|deliberately)\s+(?:restrict|eat|drink|"
+         r"smoke|use|take|exercise|consume|practi[cs]e|play|attend|work|live|visit|wear)\b)", "you "),
+        (r"^(?:do|does)\s+not\s+", "you do not "),
+        (r"^to\s+(?=(?:accept|agree|sign|give|provide|participate|comply|complete|follow|attend)\b)", "you "),
+        (r"^willingness\s+and\s+ability\s+to\s+", "you are willing and able to "),
+        (r"^(?:the\s+)?ability\s+of\s+(?:the\s+)?(?:subject|patient|participant|person)\s+to\s+", "you can "),
+        (r"^(?=(?:cognitively|physically|mentally|medically|clinically|systemically)\s+(?:able|unable|fit|stable|"
+         r"healthy|unqualified|qualified|well)\b)", "you are "),
+        (r"^(?:the\s+)?absence\s+of\s+", "you do not have "),
+        (r"^(?:in\s+)?(?=good\s+(?:general\s+)?health\b)", "you are in "),
         (r"^(?:the\s+)?(?:willingness|willing)\s+to\s+", "you are willing to "),
         (r"^(?:unwillingness|unwilling|not willing)\s+to\s+", "you are not willing to "),
         (r"^non-?smokers?(?=\s+or\b|$)", "you do not smoke"),
@@ -231,6 +249,9 @@ _MEASURE = re.compile(
 )
 
 
+_MEASURE_LABEL = re.compile(
+    r"(?i)^(?:an?\s+)?((?!you\b)[a-z][\w /-]{1,40}?)(?:\s*:|\s+of)\s+(?=(?:at least|at most|more than|less than|between|up to)\s+\d)"
+)
 _DANGLING = frozenset("for of in with on to from by at during within than and or".split())
 
 
@@ -258,6 +279,10 @@ def as_clause(text: str) -> str:
     """A criterion as the clause after "You may be able to join if" / "You cannot join if"."""
     text = _ELIGIBLE_AT_END.sub("", text.strip().rstrip(".;,"))
     text = re.sub(rf"(?i)^(?:any|all)\s+(?={_ANYONE}\b)", "", text)  # "Any patient who ..."
+    text = re.sub(rf"(?i)^if\s+(?=(?:the\s+)?{_ANYONE}\b|{_THEY}\b)", "", text)  # "If the patient is ..."
+    speaks = re.match(r"(?i)^(non-?)?([a-z]+)[- ]speaking$", text)
+    if speaks:  # "Non-English speaking" -> "you do not speak English"
+        return f"you {'do not ' if speaks[1] else ''}speak {speaks[2].capitalize()}"
     kind = _KIND_OF_WHO.match(text)
     if kind:
         who, rest = _WHO_KIND[kind["kind"].lower()], _lower_first(text[kind.end():])
@@ -274,9 +299,10 @@ def as_clause(text: str) -> str:
             text = replacement + _lower_first(text[match.end():])
             break
     else:
-        measured = _measure(text)
+        labelled = _MEASURE_LABEL.sub(r"\1 ", text)  # "BMI: more than 18", "A platelet count of less than 50"
+        measured = _measure(labelled)
         if measured and measured["cmp"] not in ("from", "of") and not _SUBJECT_WORD.match(text):
-            text = "your " + _lower_first(with_verb(text))
+            text = "your " + _lower_first(with_verb(labelled))
         elif _names_a_condition(text):
             text = "you have " + _lower_first(text)  # "Uncontrolled diabetes" -> "you have ..."
         else:
@@ -316,12 +342,17 @@ _CONDITION_HEAD = re.compile(
     r"hemorrhage|haemorrhage|infarction|ischemia|ischaemia|pneumonia|sepsis|psoriasis|eczema|"
     r"glaucoma|cataracts?|hypotension|alcoholism|autism|endometriosis|osteoporosis|osteoarthritis|"
     r"diarrh(?:o)?ea|constipation|nausea|vomiting|insomnia|fatigue|cough|deficits?|instability|"
-    r"complications?|delirium|menopause|infertility|pregnancy loss|miscarriages?|"
+    r"complications?|delirium|menopause|infertility|pregnancy loss|miscarriages?|misuse|abuse|dependence|"
+    r"addiction|risk|obstruction|disabilit(?:y|ies)|polyps?|"
     r"[a-z]+itis|[a-z]+pathy|[a-z]+(?:a)?emia)$"
 )
 _CHUNK_END = re.compile(
     r"(?i)\s+(?:with|in|of|that|who|which|for|on|at|during|within|requiring|needing|causing|"
     r"including|such|defined|as|by|from|or|and|but|,|\()\b|[,;(:]"
+)
+_CHUNK_END_NOT_A_LIST = re.compile(  # the same ends, but "or" and "and" carry a list on
+    r"(?i)\s+(?:with|in|of|that|who|which|for|on|at|during|within|requiring|needing|causing|"
+    r"including|such|defined|as|by|from|but|\()\b|[,;(:]"
 )
 _NOT_A_NOUN_START = re.compile(
     r"(?i)(?:(?:with|without|in|for|of|at|on|to|from|by|if|when|after|before|during|verified)\b"
@@ -333,17 +364,23 @@ _ILLNESS_ING = frozenset("bleeding swelling wheezing vomiting snoring stuttering
 
 
 def _names_a_condition(text: str) -> bool:
-    """Whether a bare noun phrase names an illness ("Severe heart disease requiring treatment")."""
+    """Whether a bare noun phrase names an illness ("Severe heart disease requiring treatment").
+
+    "Kidney or liver disease" shares its last word: the phrase up to a comma or bracket is
+    tried too, not only its first part.
+    """
     if _SUBJECT_WORD.match(text) or _NOT_A_NOUN_START.match(text):
         return False  # "Patients presenting ...", "With sepsis": not a bare illness
     first = text.split(" ", 1)[0].lower()
     if first.endswith("ing") and first not in _ILLNESS_ING:
         return False  # "Experiencing raised symptoms": a verb, not an illness
-    chunk = _CHUNK_END.split(text, maxsplit=1)[0].strip()
-    words = chunk.split()
-    if re.search(r"(?i)\b(?:have|has|had|is|are|was|were)\b", chunk):
-        return False  # "Currently have nausea" already has its verb
-    return 0 < len(words) <= 6 and bool(_CONDITION_HEAD.search(words[-1]))
+    for chunk in (_CHUNK_END.split(text, maxsplit=1)[0], _CHUNK_END_NOT_A_LIST.split(text, maxsplit=1)[0]):
+        words = chunk.strip().split()
+        if re.search(r"(?i)\b(?:have|has|had|is|are|was|were)\b", chunk):
+            return False  # "Currently have nausea" already has its verb
+        if 0 < len(words) <= 6 and _CONDITION_HEAD.search(words[-1]):
+            return True
+    return False
 
 
 def clause(text: str) -> str:

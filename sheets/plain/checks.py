@@ -33,6 +33,11 @@ _OR_MORE = re.compile(
 )
 
 
+def _upward(word: str) -> bool:
+    """ "18 or more" and "18 or older" say the same; "or less" and "or younger" the other way."""
+    return word.lower() in ("more", "older", "over", "higher", "greater", "above")
+
+
 def negations(text: str) -> int:
     return len(_NEGATION.findall(text))
 
@@ -60,9 +65,9 @@ def problems(source: str, plain: str) -> list[str]:
     for cmp, number in comparisons(source):
         if not keeps_comparison(cmp, number, plain):
             found.append(f"'{cmp} {number}' is lost")
-    kept = {(n, w.lower()) for n, w in _OR_MORE.findall(plain)}
+    kept = {(n, _upward(w)) for n, w in _OR_MORE.findall(plain)}
     for number, word in _OR_MORE.findall(source):
-        up = word.lower() in ("more", "older", "over", "higher", "greater", "above")
-        if (number, word.lower()) not in kept and not keeps_comparison("at least" if up else "at most", number, plain):
+        up = _upward(word)
+        if (number, up) not in kept and not keeps_comparison("at least" if up else "at most", number, plain):
             found.append(f"'{number} or {word}' is lost")
     return found

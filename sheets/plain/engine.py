@@ -205,6 +205,8 @@ _BROKEN = (
         r"carers?|caregivers?|contacts?|doctors?|physicians?)\s)\w+\s+who\b"
     ),
     re.compile(r"(?i)^you (?:have|are)\b[^.;]*\b(?:or|and)\s+(?:taking|using|receiving|getting|having|undergoing)\b"),
+    # "a doctor has found that you have ... OR healthy subjects": a list of groups, not illnesses
+    re.compile(r"(?i)^a doctor has found that you have [^;]*\b(?:healthy|subjects?|patients?|controls?|volunteers?)\b"),
     # "you use X is prohibited", "you have no age limits were imposed": the study's verb left over
     re.compile(r"(?i)^you \w+\b(?:(?!\b(?:that|which|who|whom|whose|when|where|if|because|while|as|after|"
                r"before|until|unless|since)\b)[^;()])*?\b(?:were|was|is|are)\b"),
@@ -227,14 +229,18 @@ def _singular(clause_: str) -> str:
 
 
 _HAVE_THEN_WINDOW = re.compile(
-    r"^you have (?!had\b|no\b|not\b|never\b|been\b|\w+ed\b|taken\b|undergone\b|given\b|seen\b|done\b|"
+    r"^you have (?!had\b|or\b|no\b|not\b|never\b|been\b|\w+ed\b|taken\b|undergone\b|given\b|seen\b|done\b|"
     r"shown\b|known\b|begun\b|gotten\b)(?=[^;]*\b(?:within|in the (?:last|past|previous)|during the "
     r"(?:last|past|previous))\s+(?:\d|one|two|three|four|six|twelve|year|month|week|day)\b)"
+)
+_TAKING_PART_THEN_WINDOW = re.compile(
+    r"^you are taking part in (?=[^;]*\b(?:within|in|during) the (?:last|past|previous)\b)"
 )
 _NEEDS_ARTICLE = re.compile(
     r"^(you have(?: had)?) (?!a |an |the |any |no |other |another |some |more |your )((?:[a-z-]+ ){0,2}?)"
     r"(disorder|condition|stroke|scan|tumou?r|injury|fracture|ulcer|infection|wound|amputation|implant|"
-    r"pacemaker|catheter|seizure disorder|heart attack|transplant|allergy|diagnosis|history)\b(?!s\b)"
+    r"pacemaker|catheter|seizure disorder|heart attack|transplant|allergy|diagnosis|history|problem|increase|"
+    r"decrease|reduction|change|improvement|worsening|score|fear)\b(?!s\b)"
 )
 
 
@@ -242,6 +248,7 @@ def _tidy(clause_: str) -> str:
     """Tense and articles a subject swap leaves: "you have a stroke within 6 months" reads
     "you have had a stroke within 6 months"; "you have bleeding disorder" gets its "a"."""
     clause_ = _HAVE_THEN_WINDOW.sub("you have had ", clause_)
+    clause_ = _TAKING_PART_THEN_WINDOW.sub("you have taken part in ", clause_)
     match = _NEEDS_ARTICLE.match(clause_)
     if match and not re.search(r"(?i)\b(?:or|and),?\s*$", match[2]):
         words = match[2] + match[3]

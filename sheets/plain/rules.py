@@ -66,7 +66,7 @@ class Rule:
 # What may follow a rule's words and still belong to its clause: a time, a reason, a place.
 _CARRIES_ON = re.compile(
     r"(?i)^(?:within|in the|in (?:\d|one|two|three|six)|during|for (?:at least |more than |the |\d)|"
-    r"requiring|needing|that|which|at (?:the time of|screening|study entry|baseline|enrol)|"
+    r"requiring|needing|that|which|at (?:the time of|the start|screening|study entry|baseline|enrol|inclusion|the first)|"
     r"on (?:the )?(?:day|screening)|since|before|after|prior to|as (?:judged|determined|assessed|defined|"
     r"confirmed|documented|measured|shown)|according to|by (?:the )?(?:investigator|physician|doctor)|"
     r"per\b|using|throughout|until|from the|of (?:the )?study|of at least)"
@@ -105,6 +105,7 @@ def _age(m: re.Match[str], text: str) -> Built | None:
     span = re.sub(r"\s+", " ", m["span"]).strip()
     span = re.sub(r"\b(?:years? of age|years? old|years?|months?)\b", "", span).strip(" ,")
     span = re.sub(r"\s+", " ", span)
+    span = re.sub(r"\s+", " ", re.sub(r"(?i)\b(?:old|age[sd]?)\b", "", span)).strip()
     span = span[:1].lower() + span[1:]  # "From 18 to 25" inside the clause
     both = re.fullmatch(r"at least (\d+(?:\.\d+)?) (?:and|to) (?:at most|less than) (\d+(?:\.\d+)?)", span)
     if both and "less than" not in span:
@@ -412,17 +413,18 @@ def _language(m: re.Match[str], text: str) -> Built | None:
 
 
 def _age_or_more(m: re.Match[str], text: str) -> Built | None:
-    return _with_rest(f"you are {m['n']} {m['unit'].lower().rstrip('s')}s old or older", text, m)
+    unit = (m["unit"] or "years").lower().rstrip("s") + "s"
+    return _with_rest(f"you are {m['n']} {unit} old or older", text, m)
 
 
 RULES: tuple[Rule, ...] = tuple(
     Rule(family, re.compile(pattern, re.I), build)
     for family, pattern, build in (
-        ("age", r"^(?:age[sd]?\s*:?\s*)(?P<n>\d+) or (?:more|older|above) (?P<unit>years?|months?)(?: (?:of age|old))?", _age_or_more),
+        ("age", r"^(?:age[sd]?\s*:?\s*)(?P<n>\d+) or (?:more|older|above)(?: (?P<unit>years?|months?))?(?: (?:of age|old))?", _age_or_more),
         ("age", r"^(?P<who>(?:(?:males?|females?|men|women|adults?|patients?|subjects?|participants?|healthy|volunteers?|people|or|and)[\s,]+)*)"
                 r"(?:who are\s+|aged?\s*:?\s*|age(?:s|d)?\s*(?:of|between|from|range)?\s*:?\s*)?"
                 rf"(?P<span>(?:{CMP}\s+|between\s+|from\s+)?\d+(?:\.\d+)?(?:\s+(?:years?|months?))?"
-                r"(?:\s+(?:years?\s+)?(?:to|and)\s+(?:less than\s+|at most\s+)?\d+(?:\.\d+)?)?)\s*(?P<unit>years?|months?)?\s*(?:of age|old|of age or)?"
+                r"(?:\s+(?:years?\s+)?(?:old\s+)?(?:to|and)\s+(?:age[sd]?\s+)?(?:less than\s+|at most\s+)?\d+(?:\.\d+)?)?)\s*(?P<unit>years?|months?)?\s*(?:of age|old|of age or)?"
                 r"\s*(?P<older>(?:or|and)\s+(?:older|above|over|more))?(?P<younger>(?:or|and)\s+(?:younger|below|under))?"
                 r"(?:\s+(?:at|on the day of)\s+(?:the time of\s+)?(?:signing|screening|consent|enrol+ment)[\w ]*)?", _age),
         ("performance status: ECOG", r"(?:ECOG|Eastern Cooperative Oncology Group|WHO)\s*(?:\([A-Z]+\)\s*)?(?:performance status|PS)?"
@@ -478,7 +480,7 @@ RULES: tuple[Rule, ...] = tuple(
 
 
 _SUBJECT = re.compile(
-    r"^(?:(?:the\s+)?(?:patient|participant|subject)s?\s+(?=\d)|(?:patients?|subjects?|participants?|people)\s+(?:who\s+)?(?:must\s+|should\s+)?"
+    r"^(?:(?:the\s+)?(?:patient|participant|subject)s?\s+(?=\d|allergic|hypersensitiv)|(?:patients?|subjects?|participants?|people)\s+(?:who\s+)?(?:must\s+|should\s+)?"
     r"(?:have|has|with|are|is)\s+|(?:must\s+|should\s+)?(?:have|has)\s+(?:had\s+|received\s+|undergone\s+)?(?:a\s+)?)",
     re.I,
 )

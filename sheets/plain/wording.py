@@ -113,7 +113,8 @@ _SUBJECT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (rf"^{_ANYONE}\s+without\s+", "you do not have "),
         (rf"^{_ANYONE}\s+(?:who\s+(?:are|is)\s+)?(?:unable|not able)\s+to\s+", "you cannot "),
         (rf"^{_ANYONE}\s+(?:cannot|can not)\s+", "you cannot "),
-        (rf"^{_ANYONE}\s+(?=(?:able|willing|unwilling|not willing|capable|likely|unlikely|currently|older|younger|over|under)\b)", "you are "),
+        (rf"^{_ANYONE}\s+(?=(?:able|willing|unwilling|not willing|capable|likely|unlikely|currently|older|younger|over|under|"
+         r"allergic|hypersensitive|intolerant|unable|pregnant|breastfeeding)\b)", "you are "),
         (rf"^{_ANYONE}\s+(?:needing|requiring|who need|who require)\s+", "you need "),
         (rf"^{_ANYONE}\s+(?=(?!being\b|having\b)[a-z]+ing\b)", "you are "),
         (rf"^{_ANYONE}\s+(?:taking part|participating)\s+in\s+", "you are taking part in "),
@@ -158,6 +159,8 @@ _SUBJECT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^(?:males?|m[ae]n)$", "you are a man"),
         (r"^healthy$", "you are healthy"),
         (r"^(?:current\s+)?(?:smoking|smokers?)$", "you smoke"),
+        (r"^(?:current\s+)?smokers?\s*(?=\()", "you smoke "),
+        (r"^(?:a\s+)?fear\s+of\s+", "you have a fear of "),
         (r"^smokers?\s+of\s+", "you smoke "),
         (r"^(?:administered|given)\s+", "you were given "),
         (r"^(?:partake|participate)\s+in\s+", "you take part in "),
@@ -190,7 +193,8 @@ _SUBJECT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^(?:suspected or (?:known|confirmed|documented)|(?:known|confirmed|documented) or suspected)\s+", "you have or may have "),
         (r"^suspected\s+", "you may have "),
         (r"^(?:known|documented|confirmed)\s+", "you have known "),
-        (r"^(?:current|active|ongoing)\s+(?:use of|using|taking)\s+", "you now use "),
+        (r"^(?:current|ongoing)\s+or\s+(?:prior|previous|past|recent)\s+(?:use of\s+|usage of\s+)?", "you have or have had "),
+        (r"^(?:current|active|ongoing)\s+(?:use of|usage of|using|taking)\s+", "you now use "),
         (r"^current(?:ly)?\s+(?:smokers?|smoking)\b", "you smoke now"),
         (r"^(?:active\s+|cigarette\s+|tobacco\s+)?smokers?$", "you smoke"),
         (r"^(?:current|ongoing)\s+", "you now have "),
@@ -245,7 +249,8 @@ _ELIGIBLE_AT_END = re.compile(
 
 _MEASURE = re.compile(
     r"^(?P<name>(?![Yy]ou\b)[A-Za-z][\w/'’-]*(?:\s+(?!(?:is|are|was|were|has|have|had|be|been|with|who|if|you|or|and|in|for|at|on|to|from|by)\b)"
-    r"(?:[\w/'’-]+|\([\w-]+\))){0,5}?)\s+(?P<cmp>at least|at most|more than|less than|between|from|of)\s+(?=\d)"
+    r"(?:[\w/'’-]+|\([\w-]+\))){0,5}?)\s+(?P<cmp>at least|at most|more than|less than|between|under|over|above|"
+    r"below|from|of)\s+(?=\d)"
 )
 
 
@@ -344,7 +349,7 @@ _CONDITION_HEAD = re.compile(
     r"diarrh(?:o)?ea|constipation|nausea|vomiting|insomnia|fatigue|cough|deficits?|instability|"
     r"complications?|delirium|menopause|infertility|pregnancy loss|miscarriages?|misuse|abuse|dependence|"
     r"addiction|risk|obstruction|disabilit(?:y|ies)|polyps?|"
-    r"[a-z]+itis|[a-z]+pathy|[a-z]+(?:a)?emia)$"
+    r"[a-z]+itis|[a-z]+pathy|[a-z]+(?:a)?emia|[a-z]+phobia)$"
 )
 _CHUNK_END = re.compile(
     r"(?i)\s+(?:with|in|of|that|who|which|for|on|at|during|within|requiring|needing|causing|"

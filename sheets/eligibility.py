@@ -136,6 +136,8 @@ class _Item:
     detail_indent: int | None = None
     flat: bool = False  # its sub-items sit at its own level, under a lead ending in ":"
     from_header: bool = False  # the text after "Exclusion:" on the header's own line
+    took_heading: str = ""  # the heading this item was the first to use, if any
+    took_group: bool = False  # whether it was the first item of its group
 
 
 @dataclass
@@ -232,6 +234,9 @@ def _joined(*headings: str) -> str:
     """Headings one inside another, "For all phases: Hematologic"; the last keeps its ":"."""
     parts = [h.strip() for h in headings if h.strip().rstrip(":").strip()]
     return ": ".join([p.rstrip(":").strip() for p in parts[:-1]] + parts[-1:])
+
+
+_CUT_MID_PHRASE = re.compile(r"[a-z)]\s+(?:or|and)$")  # "Free of chronic disease or": cut mid-phrase
 
 
 class _Parser:
@@ -393,8 +398,7 @@ class _Parser:
         item = self.current
         if (item is not None and item is self.items[-1] and item.text.endswith(":") and not item.details
                 and (is_section_heading(item.text) or not _LEAD_WORDS.search(item.text))):
-            self.items.pop()
-            return item.text
+            return self._pop_label()
         return self._take_label_item(before_heading=True)
 
     def _take_label_item(self, before_heading: bool = False) -> str:
@@ -409,10 +413,17 @@ class _Parser:
         )
         if (item is not None and label_like and self.items and item is self.items[-1] and item.style == "plain"
                 and not item.details):
-            self.items.pop()
-            self.current = None
-            return item.text
+            return self._pop_label()
         return ""
+
+    def _pop_label(self) -> str:
+        """The last item, taken back to be a label: its words, led by a heading only it used
+        (which would be lost with it), and its group left for the next item to use."""
+        item = self.items.pop()
+        self.current = None
+        if item.took_group:
+            self.group_used = False
+        return _joined(item.took_heading, item.text) if item.took_heading else item.text
 
     def _set_heading(self, text: str, indent: int | None = None) -> None:
         """A new heading; one that no item used stays as the first part of it ("The current
@@ -457,6 +468,12 @@ class _Parser:
         if self.top_indent is None:
             self.top_indent, self.top_style = indent, style
         parent = self.current
+        if (parent is not None and not parent.details and indent == parent.indent and style == parent.style
+                and _CUT_MID_PHRASE.search(parent.text)):
+            # "- Free of chronic disease or" + "- Previous major abdominal surgery,": one criterion
+            # cut in two by a line break; a list connector would follow punctuation ("...; or").
+            parent.text = f"{parent.text} {text}"
+            return
         if parent is not None and parent.from_header and not parent.details and not _OPEN_END.search(parent.text):
             # "Exclusion: Pregnant women" then "  - smokers": the list goes on at its own level.
             parent.indent, parent.style, parent.from_header = indent, style, False
@@ -466,12 +483,11 @@ class _Parser:
             if not parent.details and (announces or _is_group_label(parent.text)):
                 # "- Specific to smokers:" over indented items names whom they are for; "- The
                 # subject must meet all of the following inclusion criteria." only announces them.
-                self.items.pop()
-                self.current = None
+                label = self._pop_label()
                 if announces:
                     self._switch_to(_announced_kind(parent.text.rstrip(".") + ":"))
                     self.top_indent, self.top_style = indent, style
-                self._set_heading(parent.text, parent.indent)
+                self._set_heading(label, parent.indent)
                 self._new_item(text, indent, style)
                 return
             parent.details.append(text)
@@ -480,9 +496,7 @@ class _Parser:
         if parent is not None and self._is_flat_sub_item(parent, text, indent, style):
             if _is_group_label(parent.text):
                 # "- Caregivers:" then "- aged 18 or over": a heading with a bullet in front.
-                self.items.pop()
-                self.current = None
-                self._set_heading(parent.text)
+                self._set_heading(self._pop_label())
                 self._new_item(text, indent, style)
                 return
             # "- Couples in whom the female partner has a history of:" then "- Tubal ligation"
@@ -579,6 +593,8 @@ class _Parser:
         if not self.heading_used:
             self.heading_style = style
         item = _Item(self.kind, text, _joined(self.group, self.heading), indent, style)
+        item.took_heading = "" if self.heading_used else self.heading
+        item.took_group = bool(self.group) and not self.group_used
         self.items.append(item)
         self.current = item
         self.heading_used = self.group_used = True

@@ -19,6 +19,7 @@ SHARED = DATA.parents[2] / "shared"  # the full real corpus, when this checkout 
 HEADER_WORDS = {  # a header line is dropped once it has set the kind, misspelt or not
     "inclusion", "exclusion", "inclusions", "exclusions", "excusion", "exlusion",
     "criteria", "criterion", "eligibility", "key", "non",
+    "main", "major", "general", "other", "additional", "specific",  # stock qualifiers of a header
 }
 WORD = re.compile(r"[A-Za-z]{3,}")
 ROMAN = re.compile(r"[ivxIVX]+")
@@ -669,3 +670,21 @@ def test_no_criterion_in_the_shared_corpus_reads_like_a_heading():
             if why:
                 found.append(f"{path.stem}: {why}: {criterion.original[:80]!r}")
     assert not found, "\n".join(found)
+
+
+def test_a_criterion_cut_by_a_line_break_after_or_is_one_criterion():
+    text = (  # NCT03862664: "or" with no punctuation before it ends a phrase, not an item
+        "Inclusion Criteria:\n  -  Free of chronic disease or\n  -  Previous major abdominal surgery,\n"
+        "  -  Body mass index (BMI) <28,\n"
+    )
+    free, bmi = parse_criteria(text)
+    assert free.original == "Free of chronic disease or Previous major abdominal surgery,"
+    assert bmi.original == "Body mass index (BMI) <28,"
+
+
+def test_a_lead_ending_in_by_keeps_its_sub_items():
+    text = (  # a list of alternatives under "defined by": never separate criteria
+        "Inclusion Criteria:\n- Severe pre-eclampsia defined by\n    - Severe headache\n    - Pulmonary edema\n"
+    )
+    (criterion,) = parse_criteria(text)
+    assert criterion.details == ("Severe headache", "Pulmonary edema")

@@ -22,12 +22,13 @@ OPTIONAL_KEYS = {"not_in"}  # plain words: longer terms in which the word means 
 AMBIGUOUS = (
     "SCD UA PD PR CR SD PS RT OS MM MS PE RA CP MI PT ED ID MR PC AD ALS BPD GA MG CA SA SE TM MD "
     "CC CI KD LN PN RP ACT PCP CBD HCT CAM VA VF HRS EU MDS MEOF MPV PI SAP CEC CPM SLT BAV NG AP "
-    "FA DE IC"
+    "FA DE IC RU"
 ).split()
 ENGINE_BLOCK = "# added by rewrite engine"
 TEXT = (files("sheets") / "data" / "glossary.toml").read_text("utf-8")
 ENTRIES = tomllib.loads(TEXT)["entry"]
 TERMS = {e["term"] for e in ENTRIES}
+SPANISH = tomllib.loads((files("sheets") / "data" / "lang" / "es" / "glossary.toml").read_text("utf-8"))
 ELIGIBILITY = sorted((Path(__file__).parent / "data" / "eligibility").glob("*.txt"))
 ADVICE = re.compile(
     r"(?i)\b(?:you should|should not|you must|talk to your|ask your|call your|see a doctor"
@@ -52,6 +53,18 @@ def test_every_entry_has_the_schema_with_the_right_types():
         assert entry["source"] in SOURCES, entry
         assert entry["term"] and entry["term"] == entry["term"].strip(), entry
         assert entry["expansion"] == entry["expansion"].strip(), entry
+
+
+def test_the_spanish_glossary_keeps_the_same_entries_in_the_same_order():
+    """`meanings_in` pairs the two files by position, so each entry must sit at the same place."""
+    spanish = SPANISH["entry"]
+    same = ("term", "category", "context", "source")
+    assert [[e[k] for k in same] for e in spanish] == [[e[k] for k in same] for e in ENTRIES]
+    for english, translated in zip(ENTRIES, spanish, strict=True):
+        meaning = translated["plain"]
+        assert meaning and meaning != english["plain"], english["term"]
+        assert meaning[:1].islower() and not meaning.endswith("."), english["term"]
+        assert bool(translated["expansion"]) == bool(english["expansion"]), english["term"]
 
 
 def test_abbreviations_have_their_full_form():
@@ -190,3 +203,30 @@ def test_the_glossary_explains_almost_every_abbreviation_in_the_sample_criteria(
             used += 1
             missed += not known
     assert used > 50 and missed / used <= 0.02, (missed, used)
+
+
+@pytest.mark.parametrize(
+    ("word", "criterion", "explained"),
+    [
+        ("hernia", "Non-emergency unilateral open inguinal hernia repair", True),
+        ("hernia", "Rheumatic diseases, cervical hernia, cervical whiplash syndrome", False),
+        ("steroid", "Continuous steroid therapy", True),
+        ("steroid", "Steroid abuse", False),
+        ("plasma", "Fasting plasma glucose of 70 to 110 mg/dL", True),
+        ("plasma", "More than 10% plasma cells in the bone marrow", False),
+        ("necrosis", "Osteoarthritis or aseptic bone necrosis", True),
+        ("necrosis", "Prior anti-tumor necrosis factor therapy", False),
+        ("ventricular", "Atrial or ventricular extrasystoles", True),
+        ("ventricular", "Planned change in the external ventricular drain set point", False),
+        ("lupus", "Systemic lupus erythematosus as defined by ACR criteria", True),
+        ("lupus", "Positive lupus anticoagulant", False),
+        ("femoral", "Distal femoral osteotomy", True),
+        ("femoral", "Access by the femoral artery", False),
+        ("dyskinesia", "Sleep-related dyskinesia", True),
+        ("dyskinesia", "Primary ciliary dyskinesia", False),
+    ],
+)  # fmt: skip
+def test_a_new_word_is_not_explained_inside_a_longer_term_meaning_something_else(
+    word, criterion, explained
+):
+    assert (glossary().lookup(word, criterion) is not None) is explained

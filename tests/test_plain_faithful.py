@@ -171,3 +171,21 @@ def test_a_heading_that_reads_on_joins_its_items():
     smokers, products = plain_criteria(parse_criteria(text))  # NCT03861078
     assert smokers.plain == "You may be able to join if you are a current cigarette smoker."
     assert products.plain == "You may be able to join if you agree to use the study products."
+
+
+def test_a_sentence_that_allows_is_never_read_as_a_reason_you_cannot_join():
+    said = line("Starting antimalarial medicine after enrolling in the study. Subjects who are already on a "
+                "stable dose of antimalarial before enrollment, may continue the same dose.", "exclusion")  # NCT03866317
+    lead, *items = said.plain.split("\n")
+    assert items[-1].startswith("However, subjects who are already on a stable dose")
+    assert all("stable dose" not in item for item in items[:-1])
+
+
+def test_a_study_that_lists_no_exclusions_says_so_instead_of_a_line_to_tick():
+    said = line("This observational study does not have any specific exclusion criteria.", "exclusion")  # NCT03866486
+    assert said.plain == "The study lists nothing here."
+
+
+def test_an_abbreviation_the_sheet_cannot_be_sure_of_is_left_unexplained():
+    said = line("Agreement to pay for mental health services at the DBT- RU on a sliding scale")  # NCT03861858
+    assert "RU" not in [term for term, _ in said.words]

@@ -24,7 +24,7 @@ from . import checks, people, rules
 from .glossary import Glossary, glossary, inline_definitions
 from .people import Audience
 from .structure import Shape, shape_of
-from .wording import APPLIES, clause, split_or_list, swap_words, to_second_person, upper_first
+from .wording import APPLIES, clause, lower_first, split_or_list, swap_words, to_second_person, upper_first
 
 FRAMES = {
     ("inclusion", "you"): "You may be able to join if",
@@ -36,6 +36,7 @@ TRAIT = {"you": "this is true for you:", "child": "this is true for your child:"
 AS_WRITTEN = "this is true (in the study's words):"
 NOTHING = "The study lists nothing here."
 NOTE = "A note from the study, not a rule:"
+ALLOWED = "However,"  # leads a sentence that allows rather than requires
 JOINS = {  # a criterion that is only "OR" or "AND" between two others
     "or": 'The study joins the lines before and after this one with "or": one of them may be enough.',
     "and": 'The study joins the lines before and after this one with "and": both apply.',
@@ -159,6 +160,7 @@ def _rewrite(criterion: Criterion, explainer: Explainer, audience: Audience, for
         plain = NOTHING if shape.nothing else JOINS[shape.connector]
         return PlainCriterion(criterion.kind, plain, criterion.full_text, label=shape.label)
     form, lines, notes = _first_faithful(shape, FRAMES[(criterion.kind, audience)], audience)
+    lines += [_sentence(f"{ALLOWED} {lower_first(swap_words(sentence))}") for sentence in shape.allowed]
     forms.append(form)
     explainer.explained.update(term for term, _ in notes)
     for term in rules.EXPLAINS.get(form, ()):

@@ -32,6 +32,7 @@ class Shape:
     connector: str = ""  # "or" / "and" when the criterion is only that word between two lines
     nothing: bool = False  # "None", "N/A": the study lists nothing here
     notice: bool = False  # a note about the list ("details are omitted"), not a rule to tick
+    allowed: tuple[str, ...] = ()  # sentences that allow, not require: "Those on a stable dose may continue"
 
 
 def shape_of(criterion: Criterion, defined: Mapping[str, str]) -> Shape:
@@ -57,7 +58,13 @@ def shape_of(criterion: Criterion, defined: Mapping[str, str]) -> Shape:
             text = text[: joins_next.start()]
     label = labels[0] + (f" ({labels[1]})" if len(labels) > 1 else "") if labels else ""
     other = people.about_someone_else(text) or people.label_is_people(group)
-    return Shape(text, label, about_someone_else=other, notice=bool(_NOTICE.search(text)))
+    if _NOTICE.search(text):
+        return Shape(text, label, about_someone_else=other, notice=True)
+    first, *more = _SENTENCES.split(text)
+    allowed = tuple(sentence for sentence in more if _ALLOWS.search(sentence))
+    if allowed:
+        text = " ".join([first, *(sentence for sentence in more if sentence not in allowed)])
+    return Shape(text, label, about_someone_else=other, allowed=allowed)
 
 
 def _word(connector: str) -> str:
@@ -67,11 +74,24 @@ def _word(connector: str) -> str:
 _NOTICE = re.compile(
     r"(?i)\b(?:purposely|deliberately|intentionally) (?:omitted|withheld)|\bwill be (?:posted|published|disclosed)\b"
     r"|\b(?:criteria|details) (?:are|is) (?:omitted|withheld|not (?:listed|disclosed|shown))"
+    r"|^(?:both (?:sexes|genders)|(?:men|males) and (?:women|females)|all (?:ages|genders|sexes))"
+    r"\s+(?:are|will be)\s+(?:included|eligible|accepted)\W*$"
+)
+_SENTENCES = re.compile(r"(?<=[.;])\s+(?=[A-Z])")
+# A sentence that allows rather than requires: under "You cannot join if" it must not read as a reason.
+_ALLOWS = re.compile(
+    r"(?i)\b(?:may|can|could|(?:will be|are|is) allowed to)\s+(?:continue|join|participate|take part|be included|"
+    r"be enrolled|remain|stay|enter|keep)\b|\b(?:are|is|will be)\s+(?:allowed|permitted|acceptable|not excluded)\b"
 )
 _JOINED = re.compile(r"(?i)^(?P<word>and/or|or|and)\b\s*[;,:.]?\s*")
-_JOINS_NEXT = re.compile(r"[.,;:]?\s+\b(?P<word>OR|or|AND|and|AND/OR|and/or)\s*[.:]?$")
+# "...; or" and "... OR" join a line to the next; "Free of disease or" is a phrase cut short.
+_JOINS_NEXT = re.compile(r"(?:[.,;:]\s*|\s+(?=[A-Z]{2}))\b(?P<word>OR|or|AND|and|AND/OR|and/or)\s*[.:]?$")
 _DANGLING_EXAMPLES = re.compile(r"(?i)[.,;:]?\s*\b(?:such as|including|for example|e\.g)\W*$")
-_NOTHING = re.compile(r"(?i)^\W*(?:none|n/?a|not applicable|no(?:ne)? (?:exclusion|inclusion) criteria)\W*$")
+_NOTHING = re.compile(
+    r"(?i)^\W*(?:none|n/?a|not applicable|no(?:ne)? (?:specific )?(?:exclusion|inclusion) criteria"
+    r"|there (?:are|is) no (?:specific )?(?:exclusion|inclusion) criteria"
+    r"|(?:this|the) (?:[\w-]+ )*(?:study|trial) (?:does not have|has no) (?:any )?(?:specific )?(?:exclusion|inclusion) criteria)\W*$"
+)
 _BE_BEFORE_VERB = re.compile(
     r"(?i)\b(must|should|will|shall) be (?=(?:agree|have|has|sign|use|provide|understand|live|speak|"
     r"take|give|meet|complete|attend|undergo|receive)\b)"

@@ -397,6 +397,11 @@ def clause(text: str) -> str:
     return swap_words(as_clause(text))
 
 
+def lower_first(text: str) -> str:
+    """The text to follow other words: "Patients with" -> "patients with"; names keep capitals."""
+    return _lower_first(text)
+
+
 def _lower_first(text: str) -> str:
     words = text.split(" ", 2)
     first = words[0] if text else ""

@@ -138,7 +138,7 @@ def test_sensitivity_to_light_is_not_called_an_allergy():
          "You cannot join if you take part in sports at the competitive or endurance levels."),
         ("exclusion", "intentionally restrict food intake", "You cannot join if you intentionally restrict food intake."),
         ("exclusion", "if the patient is taking antidepressants during the last 6 months",
-         "You cannot join if you are taking antidepressants during the last 6 months."),
+         "You cannot join if you have taken antidepressants during the last 6 months."),
         ("exclusion", "History of bleeding disorder", "You cannot join if you have had a bleeding disorder."),
         ("exclusion", "Peripheral artery disease within 6 months",
          "You cannot join if you have had peripheral artery disease within 6 months."),

@@ -74,7 +74,7 @@ def said(text: str, kind: str = "inclusion") -> str:
          ["at least 19 years"], ["greater than or equal"]),
         ("exclusion", "Age＜18 years, or age＞80 years.", ["less than 18 years", "more than 80 years"], ["＜", "＞"]),
         ("exclusion", "Participation in any clinical trial within 24 weeks prior to initiation of treatment",
-         ["You cannot join if you are taking part in any study within 24 weeks before"], ["you use part"]),
+         ["You cannot join if you have taken part in any study within 24 weeks before"], ["you use part"]),
         ("exclusion", "Previous participation in this study.", ["You cannot join if you have taken part in this study"], []),
         ("exclusion", "Lack of ability to cooperate", ["You cannot join if you cannot cooperate"], []),
         ("inclusion", "Experience heartburn symptoms ≥2 days/week during the past 3 months",

@@ -207,6 +207,9 @@ _BROKEN = (
         r"carers?|caregivers?|contacts?|doctors?|physicians?)\s)\w+\s+who\b"
     ),
     re.compile(r"(?i)^you (?:have|are)\b[^.;]*\b(?:or|and)\s+(?:taking|using|receiving|getting|having|undergoing)\b"),
+    re.compile(r"(?i)^(?:you|a doctor)\b[^;]*\band (?:were|was)\b"),  # "you have X and were confirmed by CT"
+    re.compile(r"(?i)^you have (?:never )?had [^;]*\b(?:or|and) (?:use|intake|taking) of\b"),  # "had X or use of Y"
+    re.compile(r"(?i)^you have\b[^;]*\b(?:women|men|patients|subjects|people|children)\W*$"),  # "you have ... women"
     # "a doctor has found that you have ... OR healthy subjects": a list of groups, not illnesses
     re.compile(r"(?i)^a doctor has found that you have [^;]*\b(?:healthy|subjects?|patients?|controls?|volunteers?)\b"),
     # "you use X is prohibited", "you have no age limits were imposed": the study's verb left over
@@ -235,11 +238,15 @@ _HAVE_THEN_WINDOW = re.compile(
     r"shown\b|known\b|begun\b|gotten\b)(?=[^;]*\b(?:within|in the (?:last|past|previous)|during the "
     r"(?:last|past|previous))\s+(?:\d|one|two|three|four|six|twelve|year|month|week|day)\b)"
 )
-_TAKING_PART_THEN_WINDOW = re.compile(
-    r"^you are taking part in (?=[^;]*\b(?:within|in|during) the (?:last|past|previous)\b)"
+_PAST_WINDOW = (
+    r"(?=[^;]*\b(?:(?:within|in|during) the (?:last|past|previous)\b|within \d+ (?:days?|weeks?|months?|years?) "
+    r"(?:before|prior)\b))"
 )
+_TAKING_PART_THEN_WINDOW = re.compile(rf"^you are taking part in {_PAST_WINDOW}")
+_TAKING_THEN_WINDOW = re.compile(rf"^you are taking (?!part\b){_PAST_WINDOW}")
 _NEEDS_ARTICLE = re.compile(
-    r"^(you have(?: had)?) (?!a |an |the |any |no |other |another |some |more |your )((?:[a-z-]+ ){0,2}?)"
+    r"^(you have(?: had)?) (?!a |an |the |any |no |other |another |some |more |your )"
+    r"((?:(?!(?:a|an|the|had|any|no|your)\b)[a-z-]+ ){0,2}?)"
     r"(disorder|condition|stroke|scan|tumou?r|injury|fracture|ulcer|infection|wound|amputation|implant|"
     r"pacemaker|catheter|seizure disorder|heart attack|transplant|allergy|diagnosis|history|problem|increase|"
     r"decrease|reduction|change|improvement|worsening|score|fear)\b(?!s\b)"
@@ -251,6 +258,7 @@ def _tidy(clause_: str) -> str:
     "you have had a stroke within 6 months"; "you have bleeding disorder" gets its "a"."""
     clause_ = _HAVE_THEN_WINDOW.sub("you have had ", clause_)
     clause_ = _TAKING_PART_THEN_WINDOW.sub("you have taken part in ", clause_)
+    clause_ = _TAKING_THEN_WINDOW.sub("you have taken ", clause_)
     match = _NEEDS_ARTICLE.match(clause_)
     if match and not re.search(r"(?i)\b(?:or|and),?\s*$", match[2]):
         words = match[2] + match[3]
@@ -264,10 +272,11 @@ def _candidates(text: str):
     ruled = rules.apply(text)
     if ruled:
         family, built = ruled
-        listed = split_or_list(built.clause) if family == "allergy" else None
+        ruled_clause = _tidy(built.clause)
+        listed = split_or_list(ruled_clause) if family == "allergy" else None
         if listed:
             yield family, listed[0], listed[1], built.notes
-        yield family, built.clause, list(built.items), built.notes
+        yield family, ruled_clause, list(built.items), built.notes
     worded = _tidy(_singular(clause(text)))
     if not worded.startswith(APPLIES):
         listed = split_or_list(worded)

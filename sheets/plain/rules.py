@@ -384,7 +384,11 @@ def _washout(m: re.Match[str], text: str) -> Built | None:
     items = [i.strip() for i in re.split(r"\s*,\s*(?:or\s+|and/or\s+)?|\s+(?:or|and/or)\s+", what) if i.strip()]
     if re.search(r"(?i)\band\b|\bnot\b|\bno\b", what):
         return None
-    if len(items) >= 2 and all(len(i.split()) <= 5 for i in items):
+    shared_noun = any(re.fullmatch(r"(?i)(?:any\s+)?[a-z-]+(?:al|ic|ous|ive|ary|ar|ent|ant|ed)", i) for i in items[:-1])
+    names_people = re.match(r"(?i)(?:patients?|subjects?|participants?|people)\b", items[0])
+    if names_people:
+        return None  # "Patients on any topical ...": the subject is not a treatment
+    if len(items) >= 2 and all(len(i.split()) <= 5 for i in items) and not shared_noun:
         return _with_rest(f"you had any of these {when}:", text, m,
                           items=tuple(upper_first(swap_words(i)) for i in items))
     return _with_rest(f"you had {swap_words(what)} {when}", text, m)

@@ -189,3 +189,22 @@ def test_a_study_that_lists_no_exclusions_says_so_instead_of_a_line_to_tick():
 def test_an_abbreviation_the_sheet_cannot_be_sure_of_is_left_unexplained():
     said = line("Agreement to pay for mental health services at the DBT- RU on a sliding scale")  # NCT03861858
     assert "RU" not in [term for term, _ in said.words]
+
+
+@pytest.mark.parametrize(
+    ("kind", "criterion", "safe"),
+    [
+        ("exclusion", "Raynaud's disease diagnosis", "You cannot join if a doctor has found that you have Raynaud's disease."),
+        ("exclusion", "Regular marijuana use", "You cannot join if you regularly use marijuana."),
+        ("inclusion", "Critically ill patients", "You may be able to join if you are critically ill."),
+    ],
+)
+def test_a_noun_phrase_whose_head_says_what_it_is_reads_as_a_clause(kind, criterion, safe):
+    assert line(criterion, kind).plain == safe
+
+
+def test_a_named_header_labels_its_group():
+    text = "Resident Inclusion Criteria:\n- Identified as having dementia\nStaff Inclusion Criteria:\n- Speaks English\n"
+    resident, staff = plain_criteria(parse_criteria(text))
+    assert resident.label == "For residents" and "Resident Inclusion" not in resident.plain
+    assert staff.label == "For staff" and "in the study's words" in staff.plain

@@ -57,6 +57,9 @@ def group_label(heading: str) -> str:
     heading = heading.strip().rstrip(":").strip()
     if not heading or is_section_heading(heading) or len(heading) > 80:
         return ""
+    named = _NAMED_HEADER.match(heading)
+    if named and named["who"]:  # "Resident Inclusion Criteria" -> "For residents"
+        return "For " + _plural(named["who"])
     if not (re.search(rf"(?i)\b{OTHER_PERSON}\b", heading) or _PART.search(heading)):
         return ""
     if re.search(r"(?i)\ball\s+(?:subjects|participants|patients|people|groups|cohorts|parts)\b", heading):
@@ -73,6 +76,26 @@ def group_label(heading: str) -> str:
     lowered = heading[:1].lower() + heading[1:]
     return "For " + (lowered if re.match(r"(?i)(?:part|cohort|arm|group|stage|phase|step)\s+\w+$", heading)
                      or lowered.endswith("s") else "the " + lowered)
+
+
+_NAMED_HEADER = re.compile(
+    r"(?i)^(?P<who>(?!(?:key|main|major|general|other|additional|specific|study)\b)[a-z][a-z -]{1,30}?)\s+"
+    r"(?:inclusion|exclusion|eligibility)\s+criteri(?:a|on)$"
+)
+_IRREGULAR = {"child": "children", "staff": "staff", "person": "people", "man": "men", "woman": "women",
+              "family": "families", "control": "controls", "adult": "adults"}
+
+
+def _plural(words: str) -> str:
+    """ "Resident" -> "residents", "healthy volunteer" -> "healthy volunteers"."""
+    *before, last = words.strip().split()
+    lower = last.lower()
+    if lower in _IRREGULAR:
+        last = _IRREGULAR[lower]
+    elif not lower.endswith("s"):
+        last = last[:-1] + "ies" if lower.endswith("y") and lower[-2:-1] not in "aeiou" else last + "s"
+    text = " ".join([*before, last])
+    return text if text[1:2].isupper() else text[:1].lower() + text[1:]
 
 
 def label_is_people(label: str) -> bool:

@@ -286,6 +286,9 @@ def as_clause(text: str) -> str:
     text = _ELIGIBLE_AT_END.sub("", text.strip().rstrip(".;,"))
     text = re.sub(rf"(?i)^(?:any|all)\s+(?={_ANYONE}\b)", "", text)  # "Any patient who ..."
     text = re.sub(rf"(?i)^if\s+(?=(?:the\s+)?{_ANYONE}\b|{_THEY}\b)", "", text)  # "If the patient is ..."
+    shaped = _noun_phrase_clause(text)
+    if shaped:
+        return shaped
     speaks = re.match(r"(?i)^(non-?)?([a-z]+)[- ]speaking$", text)
     if speaks:  # "Non-English speaking" -> "you do not speak English"
         return f"you {'do not ' if speaks[1] else ''}speak {speaks[2].capitalize()}"
@@ -314,6 +317,31 @@ def as_clause(text: str) -> str:
         else:
             text = f"{APPLIES} {_lower_first(text)}"
     return _AFTER_YOU.sub(lambda m: m[1] + _base_verb(m[2]), to_second_person(text))
+
+
+_ADVERB = {"regular": "regularly", "daily": "daily", "current": "now", "frequent": "often", "heavy": "heavily"}
+
+
+def _noun_phrase_clause(text: str) -> str | None:
+    """Noun phrases that say a clause: "Raynaud's disease diagnosis" -> "a doctor has found that
+    you have Raynaud's disease"; "Chronic pain history" -> "you have a history of chronic pain";
+    "Regular marijuana use" -> "you regularly use marijuana"; "Critically ill patients" ->
+    "you are critically ill". Each only when its head word says what the phrase is."""
+    match = re.match(r"(?i)^((?:[\w'’-]+ ){0,4}?([\w'’-]+)) diagnosis$", text)
+    if match and _CONDITION_HEAD.search(match[2]) and not re.search(
+        r"(?i)\b(?:first|new|newly|initial|recent|prior|previous|second|primary|confirmed|suspected)\b", match[1]
+    ):  # "First primary cancer diagnosis" says when, not only what
+        return f"a doctor has found that you have {_lower_first(match[1])}"
+    match = re.match(r"(?i)^((?:[\w'’-]+ ){0,4}?([\w'’-]+)) history\b(?P<rest>.*)$", text)
+    if match and _CONDITION_HEAD.search(match[2]):
+        return f"you have a history of {_lower_first(match[1])}{match['rest']}"
+    match = re.match(r"(?i)^(regular|daily|current|frequent|heavy) ([\w -]{2,40}?) use$", text)
+    if match:
+        return f"you {_ADVERB[match[1].lower()]} use {match[2]}"
+    match = re.match(r"(?i)^((?:[\w-]+ ){0,2}?[\w-]*(?:ic|al|ed|ill|ive|ous|ant|ent)) (?:patients|subjects|participants|individuals)$", text)
+    if match and not _SUBJECT_WORD.match(text):
+        return f"you are {_lower_first(match[1])}"
+    return None
 
 
 def to_second_person(text: str) -> str:

@@ -22,7 +22,7 @@ OPTIONAL_KEYS = {"not_in"}  # plain words: longer terms in which the word means 
 AMBIGUOUS = (
     "SCD UA PD PR CR SD PS RT OS MM MS PE RA CP MI PT ED ID MR PC AD ALS BPD GA MG CA SA SE TM MD "
     "CC CI KD LN PN RP ACT PCP CBD HCT CAM VA VF HRS EU MDS MEOF MPV PI SAP CEC CPM SLT BAV NG AP "
-    "FA DE IC RU"
+    "FA DE IC RU PKD"
 ).split()
 ENGINE_BLOCK = "# added by rewrite engine"
 TEXT = (files("sheets") / "data" / "glossary.toml").read_text("utf-8")

@@ -208,3 +208,44 @@ def test_a_named_header_labels_its_group():
     resident, staff = plain_criteria(parse_criteria(text))
     assert resident.label == "For residents" and "Resident Inclusion" not in resident.plain
     assert staff.label == "For staff" and "in the study's words" in staff.plain
+
+
+def test_one_item_of_a_counted_list_is_never_a_reason_on_its_own():
+    text = ("Inclusion Criteria:\nNursing home residents with ≥2 of the following risk factors for atrial "
+            "fibrillation:\n- age ≥75 years\n- female sex\n")  # NCT03860246
+    age, sex = plain_criteria(parse_criteria(text))
+    lead = 'This line counts toward "Nursing home residents with at least 2 of the following risk factors'
+    assert age.plain.startswith(lead) and age.plain.endswith("\nAge at least 75 years.")
+    assert sex.plain.startswith(lead) and "may be able to join" not in sex.plain
+
+
+def test_rules_for_a_hospital_unit_are_not_said_of_the_reader():
+    text = "Inclusion Criteria for Participating Units:\n- Not implemented a PICU mobility protocol\n"  # NCT03860168
+    (unit,) = plain_criteria(parse_criteria(text))
+    assert unit.label == "For Participating Units" and "in the study's words" in unit.plain
+
+
+def test_an_exclusion_worded_as_a_requirement_sends_the_reader_to_the_study_team():
+    said = line("No history or diagnosis of any of the following conditions: Chron's disease, bleeding "
+                "disorders", "exclusion")  # NCT03869905: read as written it would exclude nearly everyone
+    lead, item = said.plain.split("\n")
+    assert lead.endswith("Ask the study team what it means:") and "cannot join if" not in lead
+    assert item.startswith("No history or diagnosis of any of the following conditions")
+
+
+@pytest.mark.parametrize(
+    ("criterion", "safe"),
+    [  # round 3's fresh sample (seed 31)
+        ("histologically confirmed head and neck squamous cell carcinoma",  # NCT03926468: tissue, not cells
+         "You may be able to join if lab tests on a sample of tissue have confirmed that you have head and neck "
+         "squamous cell cancer."),
+        ("With an age range between 18 and 37 years", "You may be able to join if you are between 18 and 37 years old."),
+    ],
+)  # fmt: skip
+def test_lines_the_fresh_audit_found_now_say_what_the_trial_says(criterion, safe):
+    assert line(criterion).plain == safe
+
+
+def test_pkd_is_not_explained_as_a_kidney_disease_in_a_blood_disorder_trial():
+    said = line("Chronic anaemia of undetermined aetiology; high-grade PKD suspicion")  # NCT03866590
+    assert "PKD" not in [term for term, _ in said.words]

@@ -36,6 +36,9 @@ TRAIT = {"you": "this is true for you:", "child": "this is true for your child:"
 AS_WRITTEN = "this is true (in the study's words):"
 NOTHING = "The study lists nothing here."
 NOTE = "A note from the study, not a rule:"
+COUNTED = 'This line counts toward "{lead}":'
+ASK = ("The study lists this among the reasons you cannot join, but words it as something you need. "
+       "Ask the study team what it means:")
 ALLOWED = "However,"  # leads a sentence that allows rather than requires
 JOINS = {  # a criterion that is only "OR" or "AND" between two others
     "or": 'The study joins the lines before and after this one with "or": one of them may be enough.',
@@ -155,6 +158,16 @@ def _rewrite(criterion: Criterion, explainer: Explainer, audience: Audience, for
         forms.append("note from the study")
         plain = f"{NOTE} {_sentence(upper_first(shape.text))}"
         return PlainCriterion(criterion.kind, plain, criterion.full_text, label=shape.label, note=True)
+    if shape.counted:  # one of "at least 2 of the following": counted, not a reason on its own
+        forms.append("one of a counted list")
+        plain = f"{COUNTED.format(lead=shape.counted)}\n{_sentence(upper_first(swap_words(shape.text)))}"
+        words = explainer.words(plain, context=criterion.full_text)
+        return PlainCriterion(criterion.kind, plain, criterion.full_text, words=words)
+    if shape.reads_as_requirement:
+        forms.append("ask the study team")
+        plain = f"{ASK}\n{_sentence(upper_first(shape.text))}"
+        words = explainer.words(plain, context=criterion.full_text)
+        return PlainCriterion(criterion.kind, plain, criterion.full_text, words=words, label=shape.label)
     if shape.nothing or shape.connector:
         forms.append("nothing listed" if shape.nothing else "joins two lines")
         plain = NOTHING if shape.nothing else JOINS[shape.connector]

@@ -60,12 +60,16 @@ def group_label(heading: str) -> str:
     named = _NAMED_HEADER.match(heading)
     if named and named["who"]:  # "Resident Inclusion Criteria" -> "For residents"
         return "For " + _plural(named["who"])
-    if not (re.search(rf"(?i)\b{OTHER_PERSON}\b", heading) or _PART.search(heading)):
-        return ""
-    if re.search(r"(?i)\ball\s+(?:subjects|participants|patients|people|groups|cohorts|parts)\b", heading):
-        return ""  # "For all subjects": everyone, so no label
+    # "Inclusion Criteria (kidney transplanted patients)": the brackets name the group
+    names_the_list = re.search(r"(?i)\b(?:inclusion|exclusion|eligibility)\s+criteri(?:a|on)\s*\([^()]+\)$", heading)
+    if not (names_the_list or re.search(rf"(?i)\b{OTHER_PERSON}\b", heading) or _PART.search(heading)):
+        return ""  # "Hematologic": a topic, not a group
+    if re.search(r"(?i)\b(?:all|both)\s+(?:subjects|participants|patients|people|groups|cohorts|parts|arms)\b", heading):
+        return ""  # "For all subjects", "(both groups)": everyone, so no label
     heading = re.sub(r"(?i)\s*(?:inclusion|exclusion|eligibility)\s+criteri(?:a|on)\b", "", heading).strip(" :-")
     heading = re.sub(r"^\((.*)\)$", r"\1", heading).strip()
+    heading = re.sub(r"(?i)[\s,;:-]+(?:will be|must be|must have|are|is|include|includes|should be)$", "", heading)
+    heading = heading.strip(" ,;:-")
     if not heading:
         return ""
     if re.match(r"(?i)(?:for|only)\b", heading):
@@ -98,9 +102,13 @@ def _plural(words: str) -> str:
     return text if text[1:2].isupper() else text[:1].lower() + text[1:]
 
 
+_PLACES = r"(?:units?|sites?|cent(?:er|re)s?|hospitals?|clinics?|wards?|practices?|facilities|institutions?|PICUs?|ICUs?|schools?)"
+
+
 def label_is_people(label: str) -> bool:
-    """ "For caregivers": the criteria under it are about those people, not the reader."""
-    return bool(re.search(rf"(?i)\b{OTHER_PERSON}\b", label))
+    """ "For caregivers", "For participating units": the criteria under it are about those
+    people or places, not the reader."""
+    return bool(re.search(rf"(?i)\b(?:{OTHER_PERSON}|{_PLACES})\b", label))
 
 
 def audience_of(criteria: Sequence[Criterion], max_age_years: float | None = None) -> Audience:

@@ -156,7 +156,10 @@ def _diagnosis(m: re.Match[str], text: str) -> Built | None:
     if re.search(r"(?i)radiolog|clinical|imaging", m[0]):
         return None  # "radiologically confirmed": not a lab test on tissue
     what = swap_words(m["what"].strip(" ,.;"))
-    return Built(f"lab tests on a sample of tissue or cells have confirmed that you have {what}")
+    said = m[0].lower()
+    tissue, cells = re.search(r"histolog|patholog|biops", said), "cytolog" in said
+    sample = "tissue or cells" if tissue and cells else "cells" if cells else "tissue"
+    return Built(f"lab tests on a sample of {sample} have confirmed that you have {what}")
 
 
 def _lines(m: re.Match[str], text: str) -> Built | None:
@@ -385,7 +388,7 @@ def _washout(m: re.Match[str], text: str) -> Built | None:
     if re.search(r"(?i)\band\b|\bnot\b|\bno\b", what):
         return None
     shared_noun = any(re.fullmatch(r"(?i)(?:any\s+)?[a-z-]+(?:al|ic|ous|ive|ary|ar|ent|ant|ed)", i) for i in items[:-1])
-    names_people = re.match(r"(?i)(?:patients?|subjects?|participants?|people)\b", items[0])
+    names_people = re.match(r"(?i)(?:patients?|subjects?|participants?|people|those|who)\b", items[0])
     if names_people:
         return None  # "Patients on any topical ...": the subject is not a treatment
     if len(items) >= 2 and all(len(i.split()) <= 5 for i in items) and not shared_noun:
@@ -426,7 +429,7 @@ RULES: tuple[Rule, ...] = tuple(
     for family, pattern, build in (
         ("age", r"^(?:age[sd]?\s*:?\s*)(?P<n>\d+) or (?:more|older|above)(?: (?P<unit>years?|months?))?(?: (?:of age|old))?", _age_or_more),
         ("age", r"^(?P<who>(?:(?:males?|females?|men|women|adults?|patients?|subjects?|participants?|healthy|volunteers?|people|or|and)[\s,]+)*)"
-                r"(?:who are\s+|aged?\s*:?\s*|age(?:s|d)?\s*(?:of|between|from|range)?\s*:?\s*)?"
+                r"(?:who are\s+|with\s+(?:an?\s+)?age(?:s|d)?(?:\s+range)?\s*(?:of\s+)?|aged?\s*:?\s*|age(?:s|d)?\s*(?:of|between|from|range)?\s*:?\s*)?"
                 rf"(?P<span>(?:{CMP}\s+|between\s+|from\s+)?\d+(?:\.\d+)?(?:\s+(?:years?|months?))?"
                 r"(?:\s+(?:years?\s+)?(?:old\s+)?(?:to|and)\s+(?:age[sd]?\s+)?(?:less than\s+|at most\s+)?\d+(?:\.\d+)?)?)\s*(?P<unit>years?|months?)?\s*(?:of age|old|of age or)?"
                 r"\s*(?P<older>(?:or|and)\s+(?:older|above|over|more))?(?P<younger>(?:or|and)\s+(?:younger|below|under))?"

@@ -33,10 +33,18 @@ class Shape:
     nothing: bool = False  # "None", "N/A": the study lists nothing here
     notice: bool = False  # a note about the list ("details are omitted"), not a rule to tick
     allowed: tuple[str, ...] = ()  # sentences that allow, not require: "Those on a stable dose may continue"
+    counted: str = ""  # the lead this line is one of: "at least 2 of the following risk factors"
+    reads_as_requirement: bool = False  # an exclusion worded as a requirement: "No history of X"
 
 
 def shape_of(criterion: Criterion, defined: Mapping[str, str]) -> Shape:
     """The criterion's structure; ``defined`` are the abbreviations the trial spells out."""
+    if _COUNTED.search(criterion.heading):
+        # "Residents with at least 2 of the following risk factors:" then one factor a line:
+        # a line alone is no reason to join, only one of those counted.
+        lead = _without_inline_definitions(spell_out(criterion.heading.rstrip(": ")), defined)
+        text = _without_inline_definitions(spell_out(" ".join((criterion.original, "; ".join(criterion.details)))), defined)
+        return Shape(text.strip(), counted=lead)
     group = people.group_label(criterion.heading)
     text = _without_inline_definitions(spell_out(_as_written(criterion, group)), defined)
     text = _DANGLING_EXAMPLES.sub("", text)
@@ -60,6 +68,10 @@ def shape_of(criterion: Criterion, defined: Mapping[str, str]) -> Shape:
     other = people.about_someone_else(text) or people.label_is_people(group)
     if _NOTICE.search(text):
         return Shape(text, label, about_someone_else=other, notice=True)
+    if criterion.kind == "exclusion" and _REQUIREMENT.match(text):
+        # "No history of Crohn's disease" listed among reasons you cannot join: read as written
+        # it excludes nearly everyone; read the other way it guesses. The study team can say.
+        return Shape(text, label, about_someone_else=other, reads_as_requirement=True)
     first, *more = _SENTENCES.split(text)
     allowed = tuple(sentence for sentence in more if _ALLOWS.search(sentence))
     if allowed:
@@ -77,6 +89,11 @@ _NOTICE = re.compile(
     r"|^(?:both (?:sexes|genders)|(?:men|males) and (?:women|females)|all (?:ages|genders|sexes))"
     r"\s+(?:are|will be)\s+(?:included|eligible|accepted)\W*$"
 )
+_REQUIREMENT = re.compile(
+    r"(?i)^(?:there (?:is|are|must be) )?(?:no|absence of|without|free (?:of|from)|not having)\s+"
+    r"(?:(?:known|prior|previous|personal|past|current|active|significant|clinically significant|documented|"
+    r"or|and)\s+)*(?:history|diagnosis|evidence|presence|signs?|symptoms?|record)s?\b"
+)
 _SENTENCES = re.compile(r"(?<=[.;])\s+(?=[A-Z])")
 # A sentence that allows rather than requires: under "You cannot join if" it must not read as a reason.
 _ALLOWS = re.compile(
@@ -91,6 +108,11 @@ _NOTHING = re.compile(
     r"(?i)^\W*(?:none|n/?a|not applicable|no(?:ne)? (?:specific )?(?:exclusion|inclusion) criteria"
     r"|there (?:are|is) no (?:specific )?(?:exclusion|inclusion) criteria"
     r"|(?:this|the) (?:[\w-]+ )*(?:study|trial) (?:does not have|has no) (?:any )?(?:specific )?(?:exclusion|inclusion) criteria)\W*$"
+)
+_NAMES_THE_LIST = re.compile(r"(?i)\b(?:inclusion|exclusion|eligibility)\s+criteri(?:a|on)\b")
+_COUNTED = re.compile(
+    r"(?i)\b(?:at least|more than|at most|any|\d+|one|two|three|four|five)\s+(?:or more\s+)?of\s+(?:the\s+)?"
+    r"(?:following|these|below)\b"
 )
 _BE_BEFORE_VERB = re.compile(
     r"(?i)\b(must|should|will|shall) be (?=(?:agree|have|has|sign|use|provide|understand|live|speak|"
@@ -108,7 +130,9 @@ def _as_written(criterion: Criterion, group: str) -> str:
     says the kind ("Exclusions") says nothing the frame does not.
     """
     body = " ".join((criterion.original, "; ".join(criterion.details))).strip()
-    heading = "" if group or is_section_heading(criterion.heading) else criterion.heading
+    heading = criterion.heading
+    if group or is_section_heading(heading) or _NAMES_THE_LIST.search(heading):
+        heading = ""  # "Newly added exclusion criteria in version 2.0" says nothing to a patient
     if heading and _JOINS_HEADING.search(heading):
         joined = f"{heading.rstrip(':- ')} {body[:1].lower() + body[1:] if body[1:2].islower() else body}"
         return _BE_BEFORE_VERB.sub(r"\1 ", joined)  # "must be:" + "agree to ..." -> "must agree"

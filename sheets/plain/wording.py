@@ -41,7 +41,7 @@ def swap_words(text: str) -> str:
 
 
 _A_BEFORE_VOWEL = re.compile(r"\b([Aa]) (?=(?:[aeio]|un(?!i))[a-z])")
-_AN_BEFORE_CONSONANT = re.compile(r"\b([Aa])n (?=[bcdfgjklmnpqrstvwxyz][a-z])")
+_AN_BEFORE_CONSONANT = re.compile(r"\b([Aa])n (?=[bcdfgjklmnpqrstvwxyz][a-z]|uni(?!n)|use|usu|eu|one\b)")
 
 
 def _fix_articles(text: str) -> str:
@@ -222,6 +222,7 @@ _SUBJECT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^(?:a\s+)?refusal\s+to\s+", "you refuse to "),
         (r"^with\s+(?:a\s+)?(?:known\s+)?history of\s+", "you have had "),
         (r"^with\s+", "you have "),
+        (r"^not\s+(?=(?:signed|given|received|completed|provided|taken|had|undergone|used)\b)", "you have not "),
         (r"^not\s+", "you are not "),
         (r"^no\s+(?:informed\s+|written\s+|signed\s+)*consent$", "you do not give consent"),
         (r"^no\s+", "you have no "),

@@ -364,6 +364,9 @@ def corpus(name: str) -> Corpus:
 def _check(name: str, line: Line) -> list[str]:
     if name == "explanations":
         return check_explanations(line.original, line.plain, line.words)
+    if name in ("negation", "comparators") and line.label:
+        # The label prints in front of the line ("For the non-CP cohort:"): what it says is said.
+        return CHECKERS[name](line.original, f"{line.plain}\n{line.label}")
     return CHECKERS[name](line.original, line.plain)
 
 

@@ -157,7 +157,6 @@ def test_a_verb_or_a_bare_trait_reads_as_a_sentence_about_you(kind, criterion, s
     [  # NCT03865979, NCT03932045, NCT03926078: a subject swap would leave these broken
         "Subjects with stroke symptoms who undergo CT brain imaging.",
         "Individuals who desire an improvement and who have a score of 3 or 4",
-        "Use of tetrahydrocannabinol (THC) is prohibited during the double-blind phase",
         "No age restrictions were imposed, however, to be eligible, it was mandatory to stand still",
     ],
 )
@@ -249,3 +248,13 @@ def test_lines_the_fresh_audit_found_now_say_what_the_trial_says(criterion, safe
 def test_pkd_is_not_explained_as_a_kidney_disease_in_a_blood_disorder_trial():
     said = line("Chronic anaemia of undetermined aetiology; high-grade PKD suspicion")  # NCT03866590
     assert "PKD" not in [term for term, _ in said.words]
+
+
+def test_a_rule_for_while_you_are_in_the_study_is_a_note_not_a_reason_to_tick():
+    said = line("Use of tetrahydrocannabinol (THC) is prohibited during the double-blind phase", "exclusion")
+    assert said.note and said.plain.startswith("A rule while you are in the study, not a reason to tick:")
+
+
+def test_a_group_named_at_the_start_of_a_line_becomes_its_label():
+    said = line("Diabetes group: 1) Age between 30-70 years of old, 2) type 2 diabetes.")  # NCT03869411
+    assert said.label == "For the diabetes group" and "Diabetes group:" not in said.plain

@@ -39,6 +39,7 @@ NOTE = "A note from the study, not a rule:"
 COUNTED = 'This line counts toward "{lead}":'
 ASK = ("The study lists this among the reasons you cannot join, but words it as something you need. "
        "Ask the study team what it means:")
+STUDY_RULE = "A rule while you are in the study, not a reason to tick:"
 ALLOWED = "However,"  # leads a sentence that allows rather than requires
 JOINS = {  # a criterion that is only "OR" or "AND" between two others
     "or": 'The study joins the lines before and after this one with "or": one of them may be enough.',
@@ -163,6 +164,11 @@ def _rewrite(criterion: Criterion, explainer: Explainer, audience: Audience, for
         plain = f"{COUNTED.format(lead=shape.counted)}\n{_sentence(upper_first(swap_words(shape.text)))}"
         words = explainer.words(plain, context=criterion.full_text)
         return PlainCriterion(criterion.kind, plain, criterion.full_text, words=words)
+    if shape.rule_during_study:  # a rule to keep while in the study, not a reason to tick
+        forms.append("rule during the study")
+        plain = f"{STUDY_RULE} {_sentence(upper_first(swap_words(shape.text)))}"
+        words = explainer.words(plain, context=criterion.full_text)
+        return PlainCriterion(criterion.kind, plain, criterion.full_text, words=words, label=shape.label, note=True)
     if shape.reads_as_requirement:
         forms.append("ask the study team")
         plain = f"{ASK}\n{_sentence(upper_first(shape.text))}"
@@ -221,6 +227,7 @@ _BROKEN = (
     ),
     re.compile(r"(?i)^you (?:have|are)\b[^.;]*\b(?:or|and)\s+(?:taking|using|receiving|getting|having|undergoing)\b"),
     re.compile(r"(?i)^(?:you|a doctor)\b[^;]*\band (?:were|was)\b"),  # "you have X and were confirmed by CT"
+    re.compile(r"(?i)^you (?:died|die|are deceased|were deceased)\b"),  # said to a reader, it makes no sense
     re.compile(r"(?i)^you have (?:never )?had [^;]*\b(?:or|and) (?:use|intake|taking) of\b"),  # "had X or use of Y"
     re.compile(r"(?i)^you have\b[^;]*\b(?:women|men|patients|subjects|people|children)\W*$"),  # "you have ... women"
     # "a doctor has found that you have ... OR healthy subjects": a list of groups, not illnesses

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ..eligibility import is_section_heading
 from ..model import Criterion
-from . import people
+from . import people, rules
 from .normalise import spell_out
 
 JOINED_LABELS = {"or": "Or, instead of the line before", "and": "And, together with the line before"}
@@ -35,6 +35,7 @@ class Shape:
     allowed: tuple[str, ...] = ()  # sentences that allow, not require: "Those on a stable dose may continue"
     counted: str = ""  # the lead this line is one of: "at least 2 of the following risk factors"
     reads_as_requirement: bool = False  # an exclusion worded as a requirement: "No history of X"
+    rule_during_study: bool = False  # "Use of THC is prohibited during the study": kept, not ticked
 
 
 def shape_of(criterion: Criterion, defined: Mapping[str, str]) -> Shape:
@@ -68,6 +69,16 @@ def shape_of(criterion: Criterion, defined: Mapping[str, str]) -> Shape:
     other = people.about_someone_else(text) or people.label_is_people(group)
     if _NOTICE.search(text):
         return Shape(text, label, about_someone_else=other, notice=True)
+    inline = _INLINE_LABEL.match(text)
+    if inline and not label and _NAMES_A_GROUP.search(inline["label"]) and rules.apply(text) is None:
+        # "Diabetes group: type 2 diabetes", "Hematologic: ANC ..." lead with whom or what the
+        # line is about: that is its label, and the rest is the criterion.
+        named = re.sub(r"(?i)^(?:exclude|include)d?\s+", "", inline["label"])  # "Exclude special populations"
+        topic = re.fullmatch(r"[A-Za-z]+(?:ic|al)", named)  # "Hematologic": what, not whom
+        label = people.group_label(named) or (named if topic else f"For {named[:1].lower()}{named[1:]}")
+        text = inline["body"]
+    if _STUDY_RULE.search(text):
+        return Shape(text, label, rule_during_study=True)
     if criterion.kind == "exclusion" and _REQUIREMENT.match(text):
         # "No history of Crohn's disease" listed among reasons you cannot join: read as written
         # it excludes nearly everyone; read the other way it guesses. The study team can say.
@@ -93,6 +104,17 @@ _REQUIREMENT = re.compile(
     r"(?i)^(?:there (?:is|are|must be) )?(?:no|absence of|without|free (?:of|from)|not having)\s+"
     r"(?:(?:known|prior|previous|personal|past|current|active|significant|clinically significant|documented|"
     r"or|and)\s+)*(?:history|diagnosis|evidence|presence|signs?|symptoms?|record)s?\b"
+)
+_INLINE_LABEL = re.compile(
+    r"^(?P<label>[A-Z][A-Za-z'’/ -]{2,40}?):\s+(?P<body>(?![<>≤≥=~(]|\d(?!\))|at least|at most|more than|less than|"
+    r"between|under|over|up to|from\b)\S.*)$"
+)
+_NAMES_A_GROUP = re.compile(  # "Diabetes group", "Healthy subjects", "Hematologic": whom or what a line is about
+    r"(?i)(?:\b(?:group|groups|cohort|arm|populations?|subjects|participants|patients|volunteers|controls|"
+    r"children|adults|parents|caregivers|partners|women|men)|^[a-z]+(?:ic|al))$"
+)
+_STUDY_RULE = re.compile(
+    r"(?i)\b(?:is|are|will be)\s+(?:prohibited|forbidden|not (?:allowed|permitted))\s+(?:during|throughout|while|for the)\b"
 )
 _SENTENCES = re.compile(r"(?<=[.;])\s+(?=[A-Z])")
 # A sentence that allows rather than requires: under "You cannot join if" it must not read as a reason.

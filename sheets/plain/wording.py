@@ -144,7 +144,8 @@ _SUBJECT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^(?:the\s+)?presence\s+of\s+", "you have "),
         (r"^(?:a\s+)?lack\s+of\s+(?:the\s+)?(?:patient|subject|participant)'?s'?\s+consent\b", "you do not give your consent"),
         (r"^(?:a\s+)?lack\s+of\s+(?!(?:the\s+)?ability\b|(?:the\s+)?\w+'s?\b|\w+ing\b|compliance\b|adherence\b)", "you do not have "),
-        (r"^(?:has|have)\s+(?:had\s+)?", "you have "),
+        (r"^(?:has|have)\s+had\s+", "you have had "),
+        (r"^(?:has|have)\s+", "you have "),
         (r"^(?:is|are)\s+", "you are "),
         (r"^(?:must|should)\s+be\s+", "you are "),
         (r"^(?:must|should)\s+have\s+", "you have "),
@@ -172,6 +173,10 @@ _SUBJECT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^(?:the\s+)?ability\s+of\s+(?:the\s+)?(?:subject|patient|participant|person)\s+to\s+", "you can "),
         (r"^(?=(?:cognitively|physically|mentally|medically|clinically|systemically)\s+(?:able|unable|fit|stable|"
          r"healthy|unqualified|qualified|well)\b)", "you are "),
+        (r"^(?:lack of compliance with|not meeting|failure to meet|not fulfilling)\s+(?:any\s+(?:of\s+)?)?(?:the\s+)?"
+         r"inclusion criteria$", "you do not meet every rule to join"),
+        (r"^(?:acceptation|acceptance)\s+of\s+(?:an?\s+|the\s+)?(?:informed\s+)?consent$",
+         "you agree to take part and sign the consent form"),
         (r"^(?:the\s+)?absence\s+of\s+", "you do not have "),
         (r"^(?:in\s+)?(?=good\s+(?:general\s+)?health\b)", "you are in "),
         (r"^(?:the\s+)?(?:willingness|willing)\s+to\s+", "you are willing to "),

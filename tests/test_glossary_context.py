@@ -198,3 +198,11 @@ source = "NIH"
     assert source.lookup("XY", "XY grown in culture", "a yeast study").expansion == "xylose yeast"
     assert source.lookup("XY", "XY above 3", "no other hint") is None
     assert source.ambiguous() == ["XY"]
+
+
+@pytest.mark.parametrize(
+    ("term", "criterion"),
+    [("AI", "Use of an AI chatbot app"), ("HE", "HE staining of the biopsy"), ("SI", "Results in SI units")],
+)
+def test_a_two_letter_abbreviation_is_not_guessed_where_nothing_names_its_meaning(term, criterion):
+    assert glossary().lookup(term, criterion) is None

@@ -255,7 +255,7 @@ _ELIGIBLE_AT_END = re.compile(
 
 
 _MEASURE = re.compile(
-    r"^(?P<name>(?![Yy]ou\b)[A-Za-z][\w/'’-]*(?:\s+(?!(?:is|are|was|were|has|have|had|be|been|with|who|if|you|or|and|in|for|at|on|to|from|by)\b)"
+    r"^(?P<name>(?![Yy]ou\b)[A-Za-z][\w/'’-]*(?:\s+(?!(?:is|are|was|were|has|have|had|be|been|with|who|if|you|or|in|for|at|on|to|from|by)\b)"
     r"(?:[\w/'’-]+|\([\w-]+\))){0,5}?)\s+(?P<cmp>at least|at most|more than|less than|between|under|over|above|"
     r"below|from|of)\s+(?=\d)"
 )
@@ -275,6 +275,17 @@ def _measure(text: str) -> re.Match[str] | None:
     return match
 
 
+def _two_measures(name: str) -> bool:
+    """ "ALT and AST", "alanine transaminase and aspartate transaminase": two things measured;
+    "shoulder pain and disability index score" is one score's name."""
+    if " and " not in name:
+        return False
+    left, right = name.rsplit(" and ", 1)
+    left_last, right_last = left.split()[-1], right.split()[-1]
+    both_short = left_last.isupper() and right_last.isupper()
+    return both_short or left_last.lower() == right_last.lower()
+
+
 def with_verb(text: str) -> str:
     """ "Platelet count at least 100" -> "Platelet count is at least 100": a sentence, not a label."""
     match = _measure(text)
@@ -282,7 +293,8 @@ def with_verb(text: str) -> str:
         return text
     last = match["name"].split(" of ")[0].split()[-1]  # "duration of diabetes": the duration
     abbreviation = last.isupper()  # "TPS", "PSA": one measure, whatever its last letter
-    plural = (not abbreviation and last.lower().endswith("s") and not last.lower().endswith(("ss", "us", "is"))) or " and " in match["name"]
+    plural = (not abbreviation and last.lower().endswith("s") and not last.lower().endswith(("ss", "us", "is"))) \
+        or _two_measures(match["name"])
     verb = "are" if plural else "is"
     return f"{match['name']} {verb} {text[match.start('cmp'):]}"
 

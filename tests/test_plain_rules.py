@@ -81,7 +81,7 @@ def said(text: str, kind: str = "inclusion") -> str:
          ["You may be able to join if you experience heartburn"], ["this is true for you"]),
         ("exclusion", "Patients with myocardial infarction within the past 3 months.",
          ["You cannot join if you have had a heart attack within the past 3 months."], []),
-        ("exclusion", "No insomnia", ["You cannot join if you have no insomnia."], []),
+        ("exclusion", "No insomnia", ["Ask the study team what it means:\nNo insomnia."], ["cannot join if"]),
     ],
 )  # fmt: skip
 def test_rule_families_on_real_criteria(kind, criterion, must_say, must_not_say):

@@ -99,11 +99,15 @@ _NOTICE = re.compile(
     r"|\b(?:criteria|details) (?:are|is) (?:omitted|withheld|not (?:listed|disclosed|shown))"
     r"|^(?:both (?:sexes|genders)|(?:men|males) and (?:women|females)|all (?:ages|genders|sexes))"
     r"\s+(?:are|will be)\s+(?:included|eligible|accepted)\W*$"
+    r"|^(?:sex|gender)\s*:\s*(?:all|both|any)\W*$"
+    r"|\b(?:refuse|decline)\w*\b[^.]*\bwill be (?:consented|recruited|enrolled|randomi[sz]ed|assigned|allocated|offered)\b"
 )
-_REQUIREMENT = re.compile(
-    r"(?i)^(?:there (?:is|are|must be) )?(?:no|absence of|without|free (?:of|from)|not having)\s+"
+_REQUIREMENT = re.compile(  # "No history of X", "No food allergies" among reasons you cannot join
+    r"(?i)^(?:there (?:is|are|must be) )?(?:(?:absence of|without|free (?:of|from)|not having)\s+"
     r"(?:(?:known|prior|previous|personal|past|current|active|significant|clinically significant|documented|"
     r"or|and)\s+)*(?:history|diagnosis|evidence|presence|signs?|symptoms?|record)s?\b"
+    r"|no\s+(?!(?:informed\s+|written\s+|signed\s+)*consent\b|access\b|availability\b|available\b|ability\b|means\b|"
+    r"(?:tele)?phone\b|transport|internet\b|fixed\b|permanent\b|more\b|less\b|longer\b|later\b|earlier\b|other\b))"
 )
 _INLINE_LABEL = re.compile(
     r"^(?P<label>[A-Z][A-Za-z'’/ -]{2,40}?):\s+(?P<body>(?![<>≤≥=~(]|\d(?!\))|at least|at most|more than|less than|"

@@ -80,7 +80,8 @@ _KIND_OF_WHO = re.compile(
 _ANYONE = r"(?:patients?|subjects?|participants?|individuals?|persons?|people|person|those)"
 _VERBS = (  # what a criterion may start with, after its unwritten subject: "(Patient) agrees to ..."
     r"agree|accept|consent|understand|speak|read|live|reside|meet|fulfil|fulfill|provide|"
-    r"sign|experience|complete|own|plan|intend|need|take|use|weigh|suffer|present|attend|want|wish|"
+    r"sign|experience|complete|own|plan|intend|need|take|use|weigh|suffer|present(?!\s+(?:medical|diagnosis|history|"
+    r"condition|illness|disease|or|and)\b)|attend|want|wish|"
     r"smoke|drink|sleep|work|walk|wear|report|receive|undergo|give|commit"
 )
 # "Patients treated with ..." were treated; "Patients refused ..." did the refusing themselves.
@@ -494,6 +495,7 @@ _QUALIFIES_ALL = re.compile(
     r"(?i)\b(?:within|in the|for the|during|before|after|prior|since|at least|at most|that|which|"
     r"who|whose|requiring|needing|if|unless|when|except|per|over the|last|past|and)\b|\d"
 )
+_COMPARATIVE = re.compile(r"(?i)(?:worse|better|higher|lower|more|less|greater|above|below|older|younger)")
 _EXAMPLES = re.compile(r"(?i)\b(?:such as|including|includes|for example|like|other than|except|apart from)\b")
 
 
@@ -516,6 +518,8 @@ def split_or_list(clause: str) -> tuple[str, list[str]] | None:
         return None
     if any(_EXAMPLES.search(i) or " or " in i for i in items):
         return None
+    if re.search(r"\b(?:a|an)$", match["lead"]) or any(_COMPARATIVE.fullmatch(i) for i in items):
+        return None  # "a liver problem, Child-Pugh B or worse": one thing and how bad, not a list
     lead = match["lead"]
     shared = _SHARED_HEAD.match(items[0])
     if shared and all(len(i.split()) <= 3 for i in items[1:]):

@@ -280,3 +280,21 @@ def test_lines_the_fourth_audit_found_now_say_what_the_trial_says(kind, criterio
 def test_a_leftover_verb_of_the_study_keeps_its_own_sentence():
     said = line("No age restrictions were imposed, however, to be eligible, it was mandatory to stand still")
     assert said.plain.startswith("You may be able to join if this is true for you:\n"), said.plain
+
+
+@pytest.mark.parametrize(
+    ("kind", "criterion", "safe"),
+    [  # round 4's majors: grammar a subject swap left
+        ("exclusion", "Known pregnancy", "You cannot join if you are pregnant."),
+        ("exclusion", "Pregnant or suspected pregnancy", "You cannot join if you are pregnant or may be pregnant."),
+        ("exclusion", "ongoing episode of bipolar disease",
+         "You cannot join if you now have an episode of bipolar disease."),
+        ("inclusion", "Diagnosis of Crohn's disease for at least 3 months prior to baseline",
+         "You may be able to join if a doctor has found that you have had Crohn's disease for at least 3 months "
+         "before baseline."),
+        ("exclusion", "Concomitant use of medications that can alter serum lipid profile",
+         "You cannot join if you now use medicines that can alter serum lipid profile."),
+    ],
+)  # fmt: skip
+def test_a_swap_leaves_grammar_a_reader_expects(kind, criterion, safe):
+    assert line(criterion, kind).plain == safe

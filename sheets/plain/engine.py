@@ -262,14 +262,17 @@ _PAST_WINDOW = (
     r"(?=[^;]*\b(?:(?:within|in|during) the (?:last|past|previous)\b|within \d+ (?:days?|weeks?|months?|years?) "
     r"(?:before|prior)\b))"
 )
+_FOUND_THEN_DURATION = re.compile(  # "... found that you have CD for at least 3 months": had it that long
+    r"^a doctor has found that you have (?!had\b)(?=[^;]*\bfor (?:at least |more than |over |the (?:last|past) )?\d)"
+)
 _TAKING_PART_THEN_WINDOW = re.compile(rf"^you are taking part in {_PAST_WINDOW}")
 _TAKING_THEN_WINDOW = re.compile(rf"^you are taking (?!part\b){_PAST_WINDOW}")
 _NEEDS_ARTICLE = re.compile(
-    r"^(you have(?: had)?) (?!a |an |the |any |no |other |another |some |more |your )"
+    r"^(you (?:now )?have(?: had)?) (?!a |an |the |any |no |other |another |some |more |your )"
     r"((?:(?!(?:a|an|the|had|any|no|your)\b)[a-z-]+ ){0,2}?)"
     r"(disorder|condition|stroke|scan|tumou?r|injury|fracture|ulcer|infection|wound|amputation|implant|"
     r"pacemaker|catheter|seizure disorder|heart attack|transplant|allergy|diagnosis|history|problem|increase|"
-    r"decrease|reduction|change|improvement|worsening|score|fear)\b(?!s\b)"
+    r"decrease|reduction|change|improvement|worsening|score|fear|episode)\b(?!s\b)"
 )
 
 
@@ -277,6 +280,7 @@ def _tidy(clause_: str) -> str:
     """Tense and articles a subject swap leaves: "you have a stroke within 6 months" reads
     "you have had a stroke within 6 months"; "you have bleeding disorder" gets its "a"."""
     clause_ = _HAVE_THEN_WINDOW.sub("you have had ", clause_)
+    clause_ = _FOUND_THEN_DURATION.sub("a doctor has found that you have had ", clause_)
     clause_ = _TAKING_PART_THEN_WINDOW.sub("you have taken part in ", clause_)
     clause_ = _TAKING_THEN_WINDOW.sub("you have taken ", clause_)
     match = _NEEDS_ARTICLE.match(clause_)

@@ -229,6 +229,8 @@ def _pregnant(m: re.Match[str], text: str) -> Built | None:
     states = [word for key, word in (("pregnan", "pregnant"), ("breast", "breastfeeding"),
                                      ("lactat", "breastfeeding"), ("nursing", "breastfeeding")) if key in said]
     clause = f"you are {' or '.join(dict.fromkeys(states))}"
+    if m["suspected"]:
+        clause += " or may be pregnant"
     if m["plan"]:
         clause += " or plan to become pregnant"
         if m["when"]:
@@ -449,9 +451,10 @@ RULES: tuple[Rule, ...] = tuple(
          _organ_function),
         ("life expectancy", rf"(?:life expectancy|expected survival(?: time)?|expected to (?:live|survive))\s*(?:of|is|:)?\s*(?P<cmp>{CMP})?\s*(?P<n>\d+)\s*(?P<unit>weeks?|months?|years?)", _life),
         ("brain metastases", r"(?:(?:untreated|active|uncontrolled|symptomatic|unstable|known)\s+(?:or\s+\w+\s+)?)*(?:brain|CNS|central nervous system|leptomeningeal)\s+(?:metastases|metastasis|metastatic disease|involvement)", _brain),
-        ("pregnancy and breastfeeding", r"^(?:women who are\s+|females? who (?:are|is)\s+|currently\s+|being\s+)?"
+        ("pregnancy and breastfeeding", r"^(?:women who are\s+|females? who (?:are|is)\s+|currently\s+|being\s+|known\s+|confirmed\s+)?"
                                         r"(?P<states>(?:pregnan(?:t|cy)|breast[- ]?feeding|lactating|lactation|nursing)(?:\s*(?:,|or|and/or|/|-)\s*(?:pregnan(?:t|cy)|breast[- ]?feeding|lactating|lactation|nursing))*)"
                                         r"(?:\s+(?:women|females?|patients?|participants?|subjects?|mothers?))?"
+                                        r"(?P<suspected>\s*(?:,|or)\s*(?:suspected|possible)\s+pregnancy)?"
                                         r"(?P<plan>,?\s*(?:or|and/or)\s+(?:(?:are\s+|is\s+)?planning|plans?|intending|intends?|intention|wishing|wish(?:es)?|desire)\s+(?:to\s+|of\s+)?(?:become|becoming|get|getting)\s+pregnant"
                                         r"(?P<when>\s+(?:during|within|in)\s+the\s+(?:course\s+of\s+the\s+)?(?:study|trial|next\s+\d+\s+\w+)(?:\s+period)?)?)?", _pregnant),
         ("contraception", r"(?:agree|willing|must|should)(?:\s+(?:and|or)\s+(?:able|willing|agree))?\s+(?:to\s+)?(?:use|practice|practise)\s+(?:an?\s+)?(?:highly\s+)?(?:effective|adequate|acceptable|reliable|two)?\s*(?:methods?\s+of\s+)?(?:contraception|contraceptive|birth control)", _contraception),

@@ -201,6 +201,7 @@ _SUBJECT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^suspected\s+", "you may have "),
         (r"^(?:known|documented|confirmed)\s+", "you have known "),
         (r"^(?:current|ongoing)\s+or\s+(?:prior|previous|past|recent)\s+(?:use of\s+|usage of\s+)?", "you have or have had "),
+        (r"^(?:concomitant|concurrent)\s+(?:use|usage)\s+of\s+", "you now use "),
         (r"^(?:current|active|ongoing)\s+(?:use of|usage of|using|taking)\s+", "you now use "),
         (r"^current(?:ly)?\s+(?:smokers?|smoking)\b", "you smoke now"),
         (r"^(?:active\s+|cigarette\s+|tobacco\s+)?smokers?$", "you smoke"),

@@ -239,6 +239,42 @@ def _joined(*headings: str) -> str:
 _CUT_MID_PHRASE = re.compile(r"[a-z)]\s+(?:or|and)$")  # "Free of chronic disease or": cut mid-phrase
 
 
+_ALTERNATIVES = re.compile(
+    r"(?i)\b(?:diagnostic|diagnosis|defined|definition|evidenced|one of|either|any of|such as|as follows|"
+    r"following)\b"
+)
+_INLINE_NUMBER = re.compile(r"(?:^|(?<=[\s,;.:]))\(?(\d{1,2})[).](?=\s*[A-Za-z(])")
+
+
+def _inline_items(text: str, heading: str) -> list[tuple[str, str, bool]]:
+    """ "Diabetes group: 1) Age 30-70, 2) type 2 diabetes" -> one criterion a number.
+
+    A record that lost its line breaks numbers its criteria inline ("... adenocarcinoma
+    2.Locally advanced 3.Chemotherapy-naive"). Only a run of numbers counting up from 1 or 2
+    is read that way; text before a "1)" that ends in ":" heads the parts. Returns (text,
+    heading, whether it is the last part, which keeps the item's sub-items).
+    """
+    run: list[re.Match[str]] = []
+    for match in _INLINE_NUMBER.finditer(text):
+        number = int(match[1])
+        if (not run and number in (1, 2)) or (run and number == int(run[-1][1]) + 1):
+            run.append(match)
+        elif run:
+            break
+    if len(run) < 2 or (int(run[0][1]) == 2 and run[0].start() == 0):
+        return [(text, heading, True)]
+    if _ALTERNATIVES.search(text[: run[0].start()]) or re.search(r"(?i)\b(?:or|and/or)\W*$", text):
+        return [(text, heading, True)]  # "as evidenced by 1) ... and/or 2) ...": one criterion
+    before = text[: run[0].start()].strip(" ,;")
+    parts = [text[m.end(): n.start() if n else len(text)].strip(" ,;") for m, n in zip(run, [*run[1:], None])]
+    if int(run[0][1]) == 2:
+        parts.insert(0, before)  # "X 2.Y 3.Z": the first criterion has no number
+    elif before:
+        heading = f"{heading}: {before}" if heading else before  # "Diabetes group: 1) ... 2) ..."
+    parts = [p for p in parts if p]
+    return [(part, heading, index == len(parts) - 1) for index, part in enumerate(parts)]
+
+
 class _Parser:
     def __init__(self) -> None:
         self.kind: CriterionKind = "inclusion"
@@ -603,9 +639,10 @@ class _Parser:
         self._place_unused_heading()
         self._set_group("")
         return tuple(
-            Criterion(kind=i.kind, original=i.text.strip(), details=tuple(d.strip() for d in i.details),
-                      heading=i.heading.rstrip(":").strip())
+            Criterion(kind=i.kind, original=text, details=tuple(d.strip() for d in i.details) if last else (),
+                      heading=heading.rstrip(":").strip())
             for i in self.items
+            for text, heading, last in _inline_items(i.text.strip(), i.heading)
         )
 
     def _place_unused_heading(self) -> None:

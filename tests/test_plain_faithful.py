@@ -298,3 +298,41 @@ def test_a_leftover_verb_of_the_study_keeps_its_own_sentence():
 )  # fmt: skip
 def test_a_swap_leaves_grammar_a_reader_expects(kind, criterion, safe):
     assert line(criterion, kind).plain == safe
+
+
+@pytest.mark.parametrize(
+    ("kind", "criterion", "says", "never"),
+    [  # the critical hunt over 600 fresh criteria (seeds 101-104)
+        ("exclusion", "Other protocol-defined inclusion/exclusion criteria could apply.",
+         "A note from the study, not a rule:", "cannot join"),
+        ("inclusion", "Other, more specific inclusion criteria are defined in the protocol.",
+         "A note from the study, not a rule:", "may be able to join"),
+        ("exclusion", "Participation in Experiment #1 or Experiment #2 of the larger study",
+         "Participation in Experiment #1", "you are taking part"),
+        ("inclusion", "Gestational age < 36 weeks.", "gestational age is less than 36 weeks", "weeks of pregnancy"),
+        ("exclusion", "Patient who has not received specific treatment for neoplasms", "neoplasms", "tumors"),
+    ],
+)  # fmt: skip
+def test_lines_the_critical_hunt_found_now_say_what_the_trial_says(kind, criterion, says, never):
+    said = line(criterion, kind).plain
+    assert says in said and never not in said, said
+
+
+def test_a_list_comma_and_at_the_end_of_an_exclusion_is_not_a_label():
+    text = "Exclusion Criteria:\n- unwilling to comply with the protocol, and\n- any other reason in the view of the PI\n"
+    first, _ = plain_criteria(parse_criteria(text))  # NCT03868345
+    assert first.label == ""
+
+
+def test_inline_numbers_that_list_alternatives_stay_one_criterion():
+    text = ("Inclusion Criteria:\n- Exhibits dysregulation as evidenced by 1) self-injury and/or 2) substance use "
+            "disorder.\n- Diabetes group: 1) Age 30-70 years, 2) type 2 diabetes.\n")
+    dysregulation, age, diabetes = plain_criteria(parse_criteria(text))
+    assert "self-injury" in dysregulation.original and "substance use" in dysregulation.original
+    assert age.label == diabetes.label == "For the diabetes group"
+
+
+def test_the_words_fit_the_trial_they_explain():
+    assert ("PET", "a scan that uses a small amount of a radioactive tracer to show how parts of the body are "
+            "working") in line("Ability to undergo DCF-Pyl PSMA PET as part of staging").words  # NCT03861676
+    assert "HDSS" not in [t for t, _ in line("A Hamilton depression sub-scale (HDSS) score of at least 9").words]

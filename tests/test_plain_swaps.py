@@ -124,7 +124,7 @@ def test_protecting_entries_are_whole_names_not_single_words():
         ("Subject has received anti-myeloma treatment (radiotherapy is excluded)",
          "Subject has received anti-myeloma treatment (radiation treatment is excluded)"),
         ("Pregnant women are excluded from this study because", "Pregnant women cannot join this study because"),
-        ("women with a prior adverse outcome will not be excluded.", "women with a past adverse outcome can still join."),
+        ("women with a prior adverse outcome will not be excluded.", "women with a past adverse outcome will not be excluded."),
         ("Subjects are required to be on stable concomitant medications",
          "Subjects are required to be on stable concomitant medicines"),
         ("Subject has previously received allogenic stem cell transplant",

@@ -308,7 +308,9 @@ def _candidates(text: str):
             yield "clause with list", listed[0], listed[1], ()
         yield "clause", worded, [], ()
     # A trait keeps its own subject ("the patients"), so "their" stays theirs beside it.
-    trait = text if _THIRD_PERSON.search(text) else to_second_person(text)
+    # "... and their spouses" are someone else's spouses; a leading "Their record" is the reader's.
+    others = re.search(r"(?i)\b(?:and|with|or)\s+their\b", text)
+    trait = text if _THIRD_PERSON.search(text) or others else to_second_person(text)
     yield "trait", f"{APPLIES} {swap_words(trait)}", [], ()
 
 

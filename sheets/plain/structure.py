@@ -19,7 +19,7 @@ from ..model import Criterion
 from . import people, rules
 from .normalise import spell_out
 
-JOINED_LABELS = {"or": "Or, instead of the line before", "and": "And, together with the line before"}
+JOINED_LABELS = {"or": "This line or the one before", "and": "This line and the one before"}
 JOINS_NEXT_LABELS = {"or": "This line or the next one", "and": "This line and the next one"}
 ALREADY_MEANT = {"inclusion": "and", "exclusion": "or"}  # every reason to join, any reason not to
 
@@ -62,7 +62,8 @@ def shape_of(criterion: Criterion, defined: Mapping[str, str]) -> Shape:
         joins_next = _JOINS_NEXT.search(text)
         if joins_next:  # "... OR" at the end: this line or the next one
             word = _word(joins_next["word"])
-            if word != ALREADY_MEANT[criterion.kind]:  # "; AND" between reasons to join says nothing new
+            deliberate = joins_next["word"].isupper() or ";" in joins_next[0]  # not the ", and" of a list
+            if deliberate and word != ALREADY_MEANT[criterion.kind]:  # "; AND" between reasons to join says nothing new
                 labels.insert(0, JOINS_NEXT_LABELS[word])
             text = text[: joins_next.start()]
     label = labels[0] + (f" ({labels[1]})" if len(labels) > 1 else "") if labels else ""
@@ -94,13 +95,17 @@ def _word(connector: str) -> str:
     return "or" if connector.lower().startswith("or") or connector.lower() == "and/or" else "and"
 
 
-_NOTICE = re.compile(
-    r"(?i)\b(?:purposely|deliberately|intentionally) (?:omitted|withheld)|\bwill be (?:posted|published|disclosed)\b"
-    r"|\b(?:criteria|details) (?:are|is) (?:omitted|withheld|not (?:listed|disclosed|shown))"
-    r"|^(?:both (?:sexes|genders)|(?:men|males) and (?:women|females)|all (?:ages|genders|sexes))"
+_NOTICE = re.compile(  # a note that opens the line; one glued after a criterion leaves it a criterion
+    r"(?i)^(?:(?:some|the|all|full|other|additional|more)\b[^.]{0,80}?(?:(?:purposely|deliberately|intentionally) "
+    r"(?:omitted|withheld)|\bwill be (?:posted|published|disclosed)\b|\b(?:criteria|details) (?:are|is) "
+    r"(?:omitted|withheld|not (?:listed|disclosed|shown)))"
+    r"|(?:both (?:sexes|genders)|(?:men|males) and (?:women|females)|all (?:ages|genders|sexes))"
     r"\s+(?:are|will be)\s+(?:included|eligible|accepted)\W*$"
-    r"|^(?:sex|gender)\s*:\s*(?:all|both|any)\W*$"
-    r"|\b(?:refuse|decline)\w*\b[^.]*\bwill be (?:consented|recruited|enrolled|randomi[sz]ed|assigned|allocated|offered)\b"
+    r"|(?:sex|gender)\s*:\s*(?:all|both|any)\W*$"
+    r"|(?:other|additional|more)\b[^.]*\bcriteria\b[^.]*\b(?:apply|applies|defined|described|listed|in the protocol)\b"
+    r"|no inclusion if\b"
+    r"|(?:for\s+)?(?:patients|subjects|participants|those)\s+who\s+(?:refuse|decline)\w*\b[^.]*\bwill be "
+    r"(?:consented|recruited|enrolled|randomi[sz]ed|assigned|allocated|offered)\b)"
 )
 _REQUIREMENT = re.compile(  # "No history of X", "No food allergies" among reasons you cannot join
     r"(?i)^(?:there (?:is|are|must be) )?(?:(?:absence of|without|free (?:of|from)|not having)\s+"
@@ -125,6 +130,7 @@ _SENTENCES = re.compile(r"(?<=[.;])\s+(?=[A-Z])")
 _ALLOWS = re.compile(
     r"(?i)\b(?:may|can|could|(?:will be|are|is) allowed to)\s+(?:continue|join|participate|take part|be included|"
     r"be enrolled|remain|stay|enter|keep)\b|\b(?:are|is|will be)\s+(?:allowed|permitted|acceptable|not excluded)\b"
+    r"|\b(?:will|are|is)\s+not\s+be\s+excluded\b|\b(?:are|is)\s+not\s+excluded\b"
 )
 _JOINED = re.compile(r"(?i)^(?P<word>and/or|or|and)\b\s*[;,:.]?\s*")
 # "...; or" and "... OR" join a line to the next; "Free of disease or" is a phrase cut short.

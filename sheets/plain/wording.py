@@ -217,7 +217,11 @@ _SUBJECT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^(?:prior|previous|past)\s+(?!to\b|\d|(?:day|week|month|year|decade)s?\b|(?:participants?|subjects?|"
          r"patients?|users?|smokers?|members?|donors?)\b)", "you have had "),
         (r"^(?:treatment|therapy)\s+with\s+", "you have had treatment with "),
-        (r"^(?:participation|participating|enrolled|enrollment|enrolment)\s+in\s+", "you are taking part in "),
+        (r"^(?:participation|participating)\s+in\s+(?=[^;]*\b(?:within|in the (?:last|past|previous))\b)",
+         "you have taken part in "),
+        # "Participation in X" says now or before only with a word for when: "another", "current"
+        (r"^(?:participation|participating|enrolled|enrollment|enrolment)\s+in\s+(?=(?:another|other|any other|a concurrent|"
+         r"an ongoing|a current|concurrent|ongoing|current)\b)", "you are taking part in "),
         (r"^(?=(?:any|other|another|active|severe|significant|serious|uncontrolled|major|concurrent|concomitant)\b)", "you have "),
         (r"^had\s+(?=already\b)", "you had "),
         (r"^(?=(?:had|used|taken|received|undergone)\s+\w)", "you have "),

@@ -336,3 +336,33 @@ def test_the_words_fit_the_trial_they_explain():
     assert ("PET", "a scan that uses a small amount of a radioactive tracer to show how parts of the body are "
             "working") in line("Ability to undergo DCF-Pyl PSMA PET as part of staging").words  # NCT03861676
     assert "HDSS" not in [t for t, _ in line("A Hamilton depression sub-scale (HDSS) score of at least 9").words]
+
+
+@pytest.mark.parametrize(
+    ("criterion", "says", "never"),
+    [  # round 5's fresh sample (seed 59)
+        ("Patients with both sexes from 40 to 80 years old", "Patients with both sexes", "you have both sexes"),
+        ("Patient giving consent for the transmission of his data via an electronic platform", "your data", "his data"),
+        ("Patient whose father signed his form", "his form", "your form"),
+    ],
+)
+def test_lines_the_fifth_audit_found_now_say_what_the_trial_says(criterion, says, never):
+    said = line(criterion).plain
+    assert says in said and never not in said, said
+
+
+@pytest.mark.parametrize(
+    ("kind", "criterion", "says", "never"),
+    [  # round 5's critical lines (kept sample and seed 59)
+        ("exclusion", "surgery at the lower extremities in the last three years", "legs and feet", "the legs in"),
+        ("exclusion", "Fetal anemia", "Fetal anemia", "you have fetal"),
+    ],
+)  # fmt: skip
+def test_lines_the_fifth_audit_rated_critical_now_say_what_the_trial_says(kind, criterion, says, never):
+    said = line(criterion, kind).plain
+    assert says in said and never not in said, said
+
+
+def test_hemoglobin_a1c_is_explained_as_the_blood_sugar_test_it_is():
+    words = dict(line("Hemoglobin A1c ≥6.5%", "exclusion").words)  # NCT03867344
+    assert "blood sugar" in words["Hemoglobin A1c"] and "Hemoglobin" not in words

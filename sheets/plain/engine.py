@@ -228,6 +228,8 @@ _BROKEN = (
     re.compile(r"(?i)^you (?:have|are)\b[^.;]*\b(?:or|and)\s+(?:taking|using|receiving|getting|having|undergoing)\b"),
     re.compile(r"(?i)^(?:you|a doctor)\b[^;]*\band (?:were|was)\b"),  # "you have X and were confirmed by CT"
     re.compile(r"(?i)^you (?:died|die|are deceased|were deceased)\b"),  # said to a reader, it makes no sense
+    re.compile(r"(?i)^you have (?:both|either|any|all) (?:sexes|sex|genders?)\b"),  # "Patients with both sexes"
+    re.compile(r"(?i)^you have (?:an? )?(?:fetal|foetal)\b"),  # the unborn baby's, not the mother's
     re.compile(r"(?i)^you have (?:never )?had [^;]*\b(?:or|and) (?:use|intake|taking) of\b"),  # "had X or use of Y"
     re.compile(r"(?i)^you have\b[^;]*\b(?:women|men|patients|subjects|people|children)\W*$"),  # "you have ... women"
     # "a doctor has found that you have ... OR healthy subjects": a list of groups, not illnesses

@@ -101,6 +101,8 @@ _SUBJECT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          rf"\s+(?:if|when|who)\s+(?:they\s+)?(?=(?:are|is|have|has|had|were|was)\b)", "you "),
         (rf"^(?:who|{_THEY})\s+(?:are|is)\s+", "you are "),
         (rf"^(?:who|{_THEY})\s+(?:have|has)\s+", "you have "),
+        (rf"^{_THEY}\s+(?:need|needs|have|has)\s+to\s+be\s+", "you are "),
+        (rf"^{_THEY}\s+(?:need|needs|have|has)\s+to\s+have\s+", "you have "),
         (rf"^{_THEY}\s+(?:must|should|will|can)\s+", "you "),
         (rf"^(?:who|{_THEY})\s+(?!\d)", "you "),
         (rf"^{_WHO}\s+(?:who\s+)?(?:are|is)\s+not\s+", "you are not "),
@@ -305,8 +307,15 @@ def with_verb(text: str) -> str:
     return f"{match['name']} {verb} {text[match.start('cmp'):]}"
 
 
+_ANOTHER_PERSON = re.compile(
+    r"(?i)\b(?:mother|father|husband|wife|partner|son|daughter|brother|sister|parent|caregiver|guardian|"
+    r"doctor|physician|child|spouse|he|she)\b"
+)
+
+
 def as_clause(text: str) -> str:
     """A criterion as the clause after "You may be able to join if" / "You cannot join if"."""
+    one_person = bool(re.match(r"(?i)(?:the\s+)?(?:patient|subject|participant)\b(?!s)", text.strip()))
     text = _ELIGIBLE_AT_END.sub("", text.strip().rstrip(".;,"))
     text = re.sub(rf"(?i)^(?:any|all)\s+(?={_ANYONE}\b)", "", text)  # "Any patient who ..."
     text = re.sub(rf"(?i)^if\s+(?=(?:the\s+)?{_ANYONE}\b|{_THEY}\b)", "", text)  # "If the patient is ..."
@@ -340,7 +349,10 @@ def as_clause(text: str) -> str:
             text = "you have " + _lower_first(text)  # "Uncontrolled diabetes" -> "you have ..."
         else:
             text = f"{APPLIES} {_lower_first(text)}"
-    return _AFTER_YOU.sub(lambda m: m[1] + _base_verb(m[2]), to_second_person(text))
+    text = _AFTER_YOU.sub(lambda m: m[1] + _base_verb(m[2]), to_second_person(text))
+    if one_person and not _ANOTHER_PERSON.search(text):  # "Patient giving consent for his data"
+        text = re.sub(r"\bhis\b(?=\s+[a-z])", "your", text)
+    return text
 
 
 _ADVERB = {"regular": "regularly", "daily": "daily", "current": "now", "frequent": "often", "heavy": "heavily"}

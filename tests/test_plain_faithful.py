@@ -336,6 +336,15 @@ FOUND_CRITICAL = [
     # round 5
     ("exclusion", "surgery at the lower extremities in the last three years", "legs and feet", "the legs in"),
     ("exclusion", "Fetal anemia", "Fetal anemia", "you have fetal"),
+    # a second hunt over 600 fresh criteria (seeds 201-204)
+    ("inclusion", "Patients diagnosed as AS according to the modified New York diagnostic criteria were included",
+     "diagnosed as AS", "as according"),
+    ("inclusion", "Willing and able to comply with the study procedures and provide written informed consent to "
+     "participate in the study.", "provide written consent", "come to the visits"),
+    ("inclusion", "patients with Psoriasis and Patients with A topic dermatitis", "Patients with A topic", "you have"),
+    ("inclusion", "undergoing laparoscopic surgery for endometriosis, uterine myoma's, hysterectomy or colpopexy.",
+     "keyhole surgery for endometriosis, uterine myoma's", "any of these"),
+    ("inclusion", "care provider who could reliably bring subject to clinic visits", "in the study's words", "you"),
 ]  # fmt: skip
 
 
@@ -343,3 +352,14 @@ FOUND_CRITICAL = [
 def test_lines_the_audits_found_critical_now_say_what_the_trial_says(kind, criterion, says, never):
     said = line(criterion, kind).plain
     assert says in said and never not in said, said
+
+
+def test_a_group_named_in_a_long_heading_still_labels_its_lines():
+    text = ("Additional exclusion criteria for Epigenetic subproject (for retrospective analysis):\n"
+            "- global aphasia\n")  # NCT03866057
+    (aphasia,) = plain_criteria(parse_criteria("Exclusion Criteria:\n" + text))
+    assert "Epigenetic subproject" in aphasia.label
+
+
+def test_a_scale_after_db_is_not_explained_as_the_abbreviation():
+    assert line("pure-tone thresholds 70 dB HL or greater").words == ()  # NCT03929809: hearing level

@@ -97,6 +97,8 @@ class Explainer:
         for token in abbreviations_in(sentence):
             if sum(ch.isdigit() for ch in token) >= 2 and self.glossary.lookup(token) is None:
                 continue  # "JS001", "C40X": a product or model code, not an abbreviation
+            if re.search(rf"\bdB\s+{re.escape(token)}\b", sentence):
+                continue  # "dB HL", "dB SPL": a unit's scale, not the abbreviation's usual sense
             self.abbreviation_count += 1
             if token in self.explained:
                 continue
@@ -230,6 +232,8 @@ _BROKEN = (
     re.compile(r"(?i)^you (?:died|die|are deceased|were deceased)\b"),  # said to a reader, it makes no sense
     re.compile(r"(?i)^you have (?:both|either|any|all) (?:sexes|sex|genders?)\b"),  # "Patients with both sexes"
     re.compile(r"(?i)^you have (?:an? )?(?:fetal|foetal)\b"),  # the unborn baby's, not the mother's
+    re.compile(r"(?i)^you\b[^;]*\b(?:and|or)\s+(?:patients|subjects|participants)\s+with\b"),  # two groups
+    re.compile(r"(?i)^you have (?:[a-z-]+ ){0,2}(?:men|women|males|females|adults|children|people|volunteers)\b"),
     re.compile(r"(?i)^you have (?:never )?had [^;]*\b(?:or|and) (?:use|intake|taking) of\b"),  # "had X or use of Y"
     re.compile(r"(?i)^you have\b[^;]*\b(?:women|men|patients|subjects|people|children)\W*$"),  # "you have ... women"
     # "a doctor has found that you have ... OR healthy subjects": a list of groups, not illnesses
@@ -317,7 +321,7 @@ def _candidates(text: str):
 
 
 _THIRD_PERSON = re.compile(r"(?i)\b(?:patients?|subjects?|participants?|they|individuals?|persons?|people)\b")
-_DOUBLED = re.compile(r"(?i)\b([a-z]+)\s+\1\b")
+_DOUBLED = re.compile(r"\b([a-z]+)\s+\1\b")  # "the the"; never "as AS" (a word and an abbreviation)
 
 
 def _sentence(line: str) -> str:

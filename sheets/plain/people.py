@@ -21,7 +21,7 @@ OTHER_PERSON = (
     r"(?:caregivers?|care-givers?|carers?|(?:study\s+)?partners?|spouses?|husbands?|wives|parents?|"
     r"(?:legal(?:ly authori[sz]ed)?\s+)?guardians?|(?:legal(?:ly authori[sz]ed)?\s+)?representatives?|"
     r"mothers?|fathers?|family members?|relatives?|informants?|siblings?|donors?|staff|"
-    r"clinicians?|physicians?|surgeons?|nurses?|(?:health(?:\s*care)?\s+)?providers?|"
+    r"clinicians?|physicians?|surgeons?|nurses?|(?:health(?:\s*care)?\s+|care\s+)?providers?|"
     r"(?:community\s+)?health(?:\s*care)?\s+workers?|CHWs?|teachers?|therapists?|pharmacists?|"
     r"midwives|midwife|practitioners?|investigators?|employees?|coaches?)"
 )
@@ -55,7 +55,7 @@ def about_someone_else(text: str) -> bool:
 def group_label(heading: str) -> str:
     """ "Caregivers" -> "For caregivers"; a heading that only names a topic is no label."""
     heading = heading.strip().rstrip(":").strip()
-    if not heading or is_section_heading(heading) or len(heading) > 80:
+    if not heading or is_section_heading(heading) or len(heading) > 120:
         return ""
     named = _NAMED_HEADER.match(heading)
     if named and named["who"]:  # "Resident Inclusion Criteria" -> "For residents"

@@ -271,7 +271,8 @@ def _consent(m: re.Match[str], text: str) -> Built | None:
 
 
 def _comply(m: re.Match[str], text: str) -> Built | None:
-    return _with_rest("you are willing and able to follow the study plan and come to the visits", text, m)
+    visits = " and come to the visits" if "visit" in m[0].lower() else ""
+    return _with_rest(f"you are willing and able to follow the study plan{visits}", text, m)
 
 
 def _other_cancer(m: re.Match[str], text: str) -> Built | None:
@@ -463,7 +464,7 @@ RULES: tuple[Rule, ...] = tuple(
                     r"|(?:give|giving|provide|providing|sign|signs|signed|signing)\s+(?:and\s+(?:sign|signed|date|dated)\s+)?(?:a\s+|an\s+|the\s+)?(?:written\s+|signed\s+)?consent"
                     r"|(?:a\s+)?(?:written|signed)\s+consent|informed\s+(?:and\s+)?(?:written|signed)\s+consent|provision\s+of\s+(?:written\s+)?(?:informed\s+)?consent)"
                     r"(?:\s+(?:form|document)s?)?(?P<when>\s+(?:prior to[\w\s-]*?procedures?|before (?:any )?(?:study )?(?:procedures?|screening|registration|enrol+ment)))?", _consent),
-        ("following the study plan", r"^(?:(?:is|are)\s+)?(?:willing|able)\s+(?:and|or)\s+(?:able|willing)\s+to\s+(?:comply|follow|adhere)\s+with\s+(?:all\s+)?(?:the\s+)?(?:study\s+)?(?:protocol|procedures|visits|requirements)[\w\s,/-]*", _comply),
+        ("following the study plan", r"^(?:(?:is|are)\s+)?(?:willing|able)\s+(?:and|or)\s+(?:able|willing)\s+to\s+(?:comply|follow|adhere)\s+with\s+(?:all\s+)?(?:the\s+)?(?:study\s+)?(?:protocol|procedures|visits|requirements)", _comply),
         ("other cancers", r"(?:other|another|second|secondary|prior|previous|additional|concurrent)\s+(?:active\s+|invasive\s+|primary\s+)?(?:malignanc(?:y|ies)|cancers?)", _other_cancer),
         ("heart failure (NYHA)", r"(?:New York Heart Association|NYHA)\s*(?:\(NYHA\)\s*)?(?:functional\s+)?(?:class|classification|grade)?\s*(?:of\s+)?(?P<cls>(?:I{1,3}V?|IV)(?:\s*(?:or|to|and|-|/)\s*(?:I{1,3}V?|IV))?)(?:\s+(?:congestive\s+)?heart failure)?", _nyha),
         ("heart attack and stroke", r"(?:(?:myocardial infarction|heart attack|unstable angina|stroke|cerebrovascular accident|transient ischemic attack)(?:\s*(?:,|or|and|/)\s*)?)+", _heart_attack),

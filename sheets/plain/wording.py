@@ -258,7 +258,8 @@ _SUBJECT_WORD = re.compile(
     r"infants?|newborns?|neonates?|babies|baby|boys?|girls?|adolescents?|teenagers?|families|family|mothers?)\b"
 )
 _ELIGIBLE_AT_END = re.compile(
-    r"\s+(?:are|is|will be|would be)?\s*(?:can join|able to join|eligible|included|allowed)$", re.I
+    r"\s+(?:are|is|will be|would be|were|was)?\s*(?:can join|able to join|eligible|included|allowed|enrolled)"
+    r"(?:\s+in\s+(?:the|this)\s+(?:study|trial))?$", re.I
 )
 
 
@@ -539,7 +540,10 @@ def split_or_list(clause: str) -> tuple[str, list[str]] | None:
         return None  # "a liver problem, Child-Pugh B or worse": one thing and how bad, not a list
     lead = match["lead"]
     shared = _SHARED_HEAD.match(items[0])
-    if shared and all(len(i.split()) <= 3 for i in items[1:]):
+    shared = shared if shared and all(len(i.split()) <= 3 for i in items[1:]) else None
+    if not shared and re.search(r"(?i)\b(?:for|of|with|to|from|on|in)\b", items[0]):
+        return None  # "having keyhole surgery for A, B or C": the surgery is shared, not a list item
+    if shared:
         # "allergic to local anesthetics, fentanyl or hydromorphone": "allergic to" is shared
         lead, items[0] = f"{lead} {shared['head']}", shared["rest"]
     return f"{lead} any of these:", [upper_first(i) for i in items]

@@ -345,6 +345,13 @@ FOUND_CRITICAL = [
     ("inclusion", "undergoing laparoscopic surgery for endometriosis, uterine myoma's, hysterectomy or colpopexy.",
      "keyhole surgery for endometriosis, uterine myoma's", "any of these"),
     ("inclusion", "care provider who could reliably bring subject to clinic visits", "in the study's words", "you"),
+    # a third hunt over 600 fresh criteria (seeds 301-304)
+    ("inclusion", "Anesthesia classification (ASA): I-III.", "(ASA)", "Anesthesia classification: I"),
+    ("inclusion", "145 mmHg ≤ msSBP ≤ 190 mmHg", "at least 145 mmHg and at most 190 mmHg", "145 mmHg at most"),
+    ("inclusion", "Conscious adult patients: ≥ 18 years of age", "Conscious adult patients", "your conscious"),
+    ("exclusion", "Epileptic seizure < 2 years", "Epileptic seizure less than 2 years", "seizure is less"),
+    ("exclusion", "Clinical Frailty Score above 7 prior admission", "prior admission", "past admission"),
+    ("exclusion", "any maternal or infant chronic illness", "Any maternal or baby chronic illness", "you have any"),
 ]  # fmt: skip
 
 
@@ -363,3 +370,20 @@ def test_a_group_named_in_a_long_heading_still_labels_its_lines():
 
 def test_a_scale_after_db_is_not_explained_as_the_abbreviation():
     assert line("pure-tone thresholds 70 dB HL or greater").words == ()  # NCT03929809: hearing level
+
+
+@pytest.mark.parametrize(
+    ("criterion", "term"),
+    [  # words that mean something else inside these terms (the third hunt)
+        ("creatinine phosphokinase levels ≥3 times the upper limit of normal", "creatinine"),
+        ("severe aortic insufficiency", "insufficiency"),
+        ("obstruction to participate", "Obstruction"),
+    ],
+)
+def test_a_word_inside_a_term_that_means_something_else_is_not_explained(criterion, term):
+    assert term not in [t for t, _ in line(criterion, "exclusion").words]
+
+
+def test_ambulatory_means_able_to_walk_unless_the_text_speaks_of_same_day_care():
+    assert dict(line("Baseline independent ambulatory status").words)["ambulatory"] == "able to walk"
+    assert "same day" in dict(line("Scheduled for ambulatory surgery").words)["ambulatory"]

@@ -65,12 +65,27 @@ _SPACE_AFTER_OPEN = re.compile(r"\(\s+")
 _FULL_WIDTH = str.maketrans("（），；：。！？＜＞≧≦～＝％", "(),;:.!?<>≥≤~=%")
 
 
+_LOW = {"≤": "at least", "<=": "at least", "<": "more than", "≦": "at least", "⩽": "at least"}
+_HIGH = {"≤": "at most", "<=": "at most", "<": "less than", "≦": "at most", "⩽": "at most"}
+_BOUNDED = re.compile(
+    r"(?P<low>\d+(?:[.,]\d+)?)\s*(?P<unit>[A-Za-z%/]*)\s*(?P<c1><=|≤|<|≦|⩽)\s*"
+    r"(?P<name>[A-Za-z][\w /-]{0,30}?)\s*(?P<c2><=|≤|<|≦|⩽)\s*(?P<high>\d+(?:[.,]\d+)?)"
+)
+
+
+def _bounded(match: re.Match[str]) -> str:
+    unit = f" {match['unit']}" if match["unit"] else ""
+    return (f"{match['name'].strip()} {_LOW[match['c1']]} {match['low']}{unit} and "
+            f"{_HIGH[match['c2']]} {match['high']}")
+
+
 _BETWEEN_TO = re.compile(r"(?i)(\bbetween\s+\d+(?:[.,]\d+)*(?:\s*[a-z%/²]+(?:/[a-z0-9²]+)?)?)\s+to\s+(?=\d)")
 
 
 def spell_out(text: str) -> str:
     """Comparators, ranges and shorthand as words; numbers and units untouched."""
     text = text.translate(_FULL_WIDTH)
+    text = _BOUNDED.sub(_bounded, text)  # "145 mmHg ≤ SBP ≤ 190 mmHg": SBP between the two
     text = _RANGE.sub(_range, text)
     text = _BETWEEN_TO.sub(r"\1 and ", text)  # "between 30-70" reads "between 30 and 70"
     text = _APPROX.sub("about ", text)

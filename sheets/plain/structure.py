@@ -176,5 +176,16 @@ def _without_inline_definitions(text: str, defined: Mapping[str, str]) -> str:
     for short, long in defined.items():
         if any(ch.isdigit() for ch in short):
             continue  # "ICD-10" carries a number the sheet must keep
+        if not _spelled_by_initials(long, short):
+            continue  # "Anesthesia classification (ASA)": the words do not say ASA, so keep it
         text = re.sub(rf"({re.escape(long)})\s*\({re.escape(short)}\)", r"\1", text, flags=re.I)
     return text
+
+
+def _spelled_by_initials(words: str, short: str) -> bool:
+    """Whether each word of the full form starts a letter of the short form, in order:
+    "temporomandibular joint" spells TMJ, "Anesthesia classification" does not spell ASA."""
+    small = {"of", "and", "the", "for", "in", "to", "with", "by", "on", "or"}
+    initials = [w[0] for w in re.findall(r"[a-z]+", words.lower()) if w not in small]
+    letters = iter(re.sub(r"[^a-z]", "", short.lower()))
+    return bool(initials) and short[:1].lower() == initials[0] and all(i in letters for i in initials)

@@ -273,13 +273,24 @@ _MEASURE = re.compile(
 _MEASURE_LABEL = re.compile(
     r"(?i)^(?:an?\s+)?((?!you\b)[a-z][\w /-]{1,40}?)(?:\s*:|\s+of)\s+(?=(?:at least|at most|more than|less than|between|up to)\s+\d)"
 )
+_PEOPLE = frozenset("patients subjects participants people adults women men children volunteers".split())
 _DANGLING = frozenset("for of in with on to from by at during within than and or".split())
 
 
 def _measure(text: str) -> re.Match[str] | None:
-    """A measured thing and its comparison; not "diabetes for at least 6 months" (a duration)."""
+    """A measured thing and its comparison; not "diabetes for at least 6 months" (a duration),
+    not "Conscious adult patients: at least 18" (people), not "Epileptic seizure < 2 years"
+    (when something happened, not how much of it there is)."""
     match = _MEASURE.match(text)
-    if match and match["name"].split()[-1].lower() in _DANGLING:
+    if not match:
+        return None
+    last = match["name"].split()[-1].lower()
+    if last in _DANGLING or last in _PEOPLE:
+        return None
+    after = text[match.end():]
+    if re.match(r"\d+(?:[.,]\d+)?\s*(?:days?|weeks?|months?|years?)\b", after) and not re.search(
+        r"(?i)\b(?:age|duration|length|time|period|interval|years|stay|history)\b", match["name"]
+    ):
         return None
     return match
 

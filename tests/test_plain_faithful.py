@@ -352,6 +352,15 @@ FOUND_CRITICAL = [
     ("exclusion", "Epileptic seizure < 2 years", "Epileptic seizure less than 2 years", "seizure is less"),
     ("exclusion", "Clinical Frailty Score above 7 prior admission", "prior admission", "past admission"),
     ("exclusion", "any maternal or infant chronic illness", "Any maternal or baby chronic illness", "you have any"),
+    # a fourth hunt over 600 fresh criteria (seeds 401-404)
+    ("inclusion", "Patients that are enrolled in post-marketing studies will be allowed to enroll into the current "
+     "study", "A note from the study, not a rule:", "may be able to join"),
+    ("exclusion", "hospitalized for AF in the past three months.", "you have been in the hospital", "you are in"),
+    ("inclusion", "Patients undergoing laparotomy for both benign and malignant diagnoses will be included in this "
+     "study", "will be included in this study", "you are having"),
+    ("exclusion", "Patients who have had previous orthopedic treatment", "orthopedic", "bone and joint"),
+    ("inclusion", "UDiReCT Trial trained staff available", "in the study's words", "for you"),
+    ("exclusion", "Psychiatric or mental retardation", "Psychiatric or", "Mental health or"),
 ]  # fmt: skip
 
 

@@ -116,7 +116,7 @@ def test_protecting_entries_are_whole_names_not_single_words():
          "Patients needing post-surgery support from a breathing machine"),
         ("Patients with coagulopathy with an elevated INR", "Patients with bleeding disorder with a raised INR"),
         # one sense only: these words are left as they are
-        ("referred from orthopedic outpatient clinic", "referred from bone and joint outpatient clinic"),
+        ("referred from orthopedic outpatient clinic", "referred from orthopedic outpatient clinic"),
         ("Not implemented a PICU mobility protocol", "Not implemented a PICU mobility protocol"),
         ("Bilateral painless bulbar conjunctival injection", "Two-sided painless bulbar conjunctival injection"),
         ("Understand and speak Danish written and orally", "Understand and speak Danish written and orally"),

@@ -205,6 +205,8 @@ def _first_faithful(
             continue  # lost something, or "you cannot join" said inside the line
         if any(broken.search(clause_) for broken in _BROKEN):
             continue
+        if re.search(r"(?i)\bboth\b", clause_) and _INCLUDES.search(text):
+            continue  # "Patients with both benign and malignant X will be included": either kind, not both
         if audience == "child":
             converted = [people.for_child(line) for line in body]
             if any(line is None for line in converted):
@@ -218,6 +220,7 @@ def _first_faithful(
     return "study's words", [f"{frame} {AS_WRITTEN}", _sentence(upper_first(text))], ()
 
 
+_INCLUDES = re.compile(r"(?i)\b(?:will be|are|is|were)\s+(?:included|eligible|enrolled|accepted)\b")
 _JOIN = re.compile(r"(?i)\b(?:cannot|can not|can|able to|may)\s+join\b")
 # Shapes a subject swap can leave that no longer read as a sentence; the next form is tried.
 _BROKEN = (
@@ -274,6 +277,10 @@ _FOUND_THEN_DURATION = re.compile(  # "... found that you have CD for at least 3
 )
 _TAKING_PART_THEN_WINDOW = re.compile(rf"^you are taking part in {_PAST_WINDOW}")
 _TAKING_THEN_WINDOW = re.compile(rf"^you are taking (?!part\b){_PAST_WINDOW}")
+_ARE_THEN_WINDOW = re.compile(  # "you are in the hospital ... in the past three months": were, some time then
+    r"^you are (?=(?:in the hospital|admitted|hospitali[sz]ed|enrolled)\b[^;,()]{0,60}\b"
+    r"(?:within|in|during) the (?:last|past|previous)\b)"
+)
 _NEEDS_ARTICLE = re.compile(
     r"^(you (?:now )?have(?: had)?) (?!a |an |the |any |no |other |another |some |more |your )"
     r"((?:(?!(?:a|an|the|had|any|no|your)\b)[a-z-]+ ){0,2}?)"
@@ -290,6 +297,7 @@ def _tidy(clause_: str) -> str:
     clause_ = _FOUND_THEN_DURATION.sub("a doctor has found that you have had ", clause_)
     clause_ = _TAKING_PART_THEN_WINDOW.sub("you have taken part in ", clause_)
     clause_ = _TAKING_THEN_WINDOW.sub("you have taken ", clause_)
+    clause_ = _ARE_THEN_WINDOW.sub("you have been ", clause_)
     match = _NEEDS_ARTICLE.match(clause_)
     if match and not re.search(r"(?i)\b(?:or|and),?\s*$", match[2]):
         words = match[2] + match[3]

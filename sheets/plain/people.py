@@ -48,8 +48,14 @@ _ADULT = re.compile(
 
 
 def about_someone_else(text: str) -> bool:
-    """Whether the criterion's subject is another person: a caregiver, partner, clinician."""
-    return bool(_ABOUT_OTHER.match(text.strip()))
+    """Whether the criterion is about another person or the site: a caregiver, a clinician,
+    "trained staff available"."""
+    return bool(_ABOUT_OTHER.match(text.strip()) or _SITE_RESOURCE.search(text))
+
+
+_SITE_RESOURCE = re.compile(
+    r"(?i)\b(?:staff|personnel|team|equipment|beds?|facilit(?:y|ies))\s+(?:is\s+|are\s+)?available\b"
+)
 
 
 def group_label(heading: str) -> str:

@@ -85,6 +85,9 @@ def shape_of(criterion: Criterion, defined: Mapping[str, str]) -> Shape:
         # it excludes nearly everyone; read the other way it guesses. The study team can say.
         return Shape(text, label, about_someone_else=other, reads_as_requirement=True)
     first, *more = _SENTENCES.split(text)
+    if _ALLOWS_ALL.match(first) and not more:
+        # "Patients in post-marketing studies will be allowed to enroll": it allows, it asks nothing
+        return Shape(text, label, about_someone_else=other, notice=True)
     allowed = tuple(sentence for sentence in more if _ALLOWS.search(sentence))
     if allowed:
         text = " ".join([first, *(sentence for sentence in more if sentence not in allowed)])
@@ -125,11 +128,14 @@ _NAMES_A_GROUP = re.compile(  # "Diabetes group", "Healthy subjects", "Hematolog
 _STUDY_RULE = re.compile(
     r"(?i)\b(?:is|are|will be)\s+(?:prohibited|forbidden|not (?:allowed|permitted))\s+(?:during|throughout|while|for the)\b"
 )
+_ALLOWS_ALL = re.compile(  # the whole line allows: "Patients in other studies will be allowed to enroll"
+    r"(?i)^(?:patients|subjects|participants|those|people|women|men)\b[^()]*\b(?:will be|are|is) allowed to\b"
+)
 _SENTENCES = re.compile(r"(?<=[.;])\s+(?=[A-Z])")
 # A sentence that allows rather than requires: under "You cannot join if" it must not read as a reason.
 _ALLOWS = re.compile(
     r"(?i)\b(?:may|can|could|(?:will be|are|is) allowed to)\s+(?:continue|join|participate|take part|be included|"
-    r"be enrolled|remain|stay|enter|keep)\b|\b(?:are|is|will be)\s+(?:allowed|permitted|acceptable|not excluded)\b"
+    r"be enrolled|enrol+|register|remain|stay|enter|keep)\b|\b(?:are|is|will be)\s+(?:allowed|permitted|acceptable|not excluded)\b"
     r"|\b(?:will|are|is)\s+not\s+be\s+excluded\b|\b(?:are|is)\s+not\s+excluded\b"
 )
 _JOINED = re.compile(r"(?i)^(?P<word>and/or|or|and)\b\s*[;,:.]?\s*")

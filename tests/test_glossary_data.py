@@ -24,7 +24,7 @@ AMBIGUOUS = (
     "CC CI KD LN PN RP ACT PCP CBD HCT CAM VA VF HRS EU MDS MEOF MPV PI SAP CEC CPM SLT BAV NG AP "
     "FA DE IC RU PKD "
     "AI AO BL BV FD FL HE HL IB IP KT MF NA NK NP OB OP PH PV RB RF SF SI ST WM GP GU ET DR CO AV AE AA HV LP OR "
-    "RN VR VT UI CD HDSS"
+    "RN VR VT UI CD HDSS AHCT"
 ).split()
 ENGINE_BLOCK = "# added by rewrite engine"
 TEXT = (files("sheets") / "data" / "glossary.toml").read_text("utf-8")

@@ -361,6 +361,14 @@ FOUND_CRITICAL = [
     ("exclusion", "Patients who have had previous orthopedic treatment", "orthopedic", "bone and joint"),
     ("inclusion", "UDiReCT Trial trained staff available", "in the study's words", "for you"),
     ("exclusion", "Psychiatric or mental retardation", "Psychiatric or", "Mental health or"),
+    # a fifth hunt over 600 fresh criteria (seeds 501-504)
+    ("exclusion", "Unable to insert the NG-tube", "Unable to insert the NG-tube", "you cannot insert"),
+    ("exclusion", "Brain metastasis", "spread to the brain.", "spinal cord"),
+    ("inclusion", "Current service users, with severe and enduring mental disorder,", "Current service users",
+     "you now have service users"),
+    ("exclusion", "diagnosed adverse pregnancy outcomes at recruitment; Women with a previous history of CT will not "
+     "be excluded. Instead, the investigators will conduct sub-analysis.", "will not be excluded. Instead",
+     "However,"),
 ]  # fmt: skip
 
 

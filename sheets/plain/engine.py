@@ -235,9 +235,13 @@ _BROKEN = (
     re.compile(r"(?i)^you (?:died|die|are deceased|were deceased)\b"),  # said to a reader, it makes no sense
     re.compile(r"(?i)^you have (?:both|either|any|all) (?:sexes|sex|genders?)\b"),  # "Patients with both sexes"
     re.compile(r"(?i)^you have (?:an? )?(?:fetal|foetal)\b"),  # the unborn baby's, not the mother's
+    # "Unable to insert the NG-tube": the team cannot do it to you, not you yourself
+    re.compile(r"(?i)^you cannot (?:perform|insert|place|obtain|acquire|measure|collect|visuali[sz]e|image|"
+               r"cannulate|intubate|do an?|get an?)\b(?!\s+(?:the\s+)?(?:tests?|tasks?|exercises?|questionnaires?))"),
     re.compile(r"(?i)^you have\b[^;]*\b(?:maternal|paternal)\s+or\s+(?:infant|baby|child|fetal|neonatal)\b"),
     re.compile(r"(?i)^you\b[^;]*\b(?:and|or)\s+(?:patients|subjects|participants)\s+with\b"),  # two groups
-    re.compile(r"(?i)^you have (?:[a-z-]+ ){0,2}(?:men|women|males|females|adults|children|people|volunteers)\b"),
+    re.compile(r"(?i)^you (?:now )?have (?:[a-z-]+ ){0,2}(?:men|women|males|females|adults|children|people|volunteers|"
+               r"users|patients|clients|residents)\b"),
     re.compile(r"(?i)^you have (?:never )?had [^;]*\b(?:or|and) (?:use|intake|taking) of\b"),  # "had X or use of Y"
     re.compile(r"(?i)^you have\b[^;]*\b(?:women|men|patients|subjects|people|children)\W*$"),  # "you have ... women"
     # "a doctor has found that you have ... OR healthy subjects": a list of groups, not illnesses

@@ -218,7 +218,8 @@ def _brain(m: re.Match[str], text: str) -> Built | None:
     said = [QUALIFIERS[w] for w in re.findall(r"\w+", m[0].lower()) if w in QUALIFIERS]
     if re.search(r"(?i)\band\b", m[0]):
         return None  # "untreated and symptomatic": both must hold; keep the study's words
-    clause = "you have cancer that has spread to the brain or spinal cord"
+    where = "brain or spinal cord" if re.search(r"(?i)\bCNS\b|central nervous|leptomening", m[0]) else "brain"
+    clause = f"you have cancer that has spread to the {where}"  # "brain metastases" says brain only
     if said:
         clause += f" and it is {' or '.join(dict.fromkeys(said))}"
     return _with_rest(clause, text, m)

@@ -89,6 +89,9 @@ def shape_of(criterion: Criterion, defined: Mapping[str, str]) -> Shape:
         # "Patients in post-marketing studies will be allowed to enroll": it allows, it asks nothing
         return Shape(text, label, about_someone_else=other, notice=True)
     allowed = tuple(sentence for sentence in more if _ALLOWS.search(sentence))
+    if any(re.match(r"(?i)(?:instead|however|but|therefore|then|thus|this|these|they)\b", sentence)
+           for sentence in more if sentence not in allowed):
+        allowed = ()  # "... will not be excluded. Instead, ...": the sentences lean on each other
     if allowed:
         text = " ".join([first, *(sentence for sentence in more if sentence not in allowed)])
     return Shape(text, label, about_someone_else=other, allowed=allowed)
@@ -134,7 +137,7 @@ _ALLOWS_ALL = re.compile(  # the whole line allows: "Patients in other studies w
 _SENTENCES = re.compile(r"(?<=[.;])\s+(?=[A-Z])")
 # A sentence that allows rather than requires: under "You cannot join if" it must not read as a reason.
 _ALLOWS = re.compile(
-    r"(?i)\b(?:may|can|could|(?:will be|are|is) allowed to)\s+(?:continue|join|participate|take part|be included|"
+    r"(?i)\b(?:may|can|(?:will be|are|is) allowed to)\s+(?:continue|join|participate|take part|be included|"
     r"be enrolled|enrol+|register|remain|stay|enter|keep)\b|\b(?:are|is|will be)\s+(?:allowed|permitted|acceptable|not excluded)\b"
     r"|\b(?:will|are|is)\s+not\s+be\s+excluded\b|\b(?:are|is)\s+not\s+excluded\b"
 )

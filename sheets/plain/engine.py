@@ -157,29 +157,12 @@ def rewrite_all(
 
 def _rewrite(criterion: Criterion, explainer: Explainer, audience: Audience, forms: list[str]) -> PlainCriterion:
     shape = shape_of(criterion, explainer.defined)
-    if shape.notice:  # "Some details are purposely omitted ...": a note, not a rule to tick
-        forms.append("note from the study")
-        plain = f"{NOTE} {_sentence(upper_first(shape.text))}"
-        return PlainCriterion(criterion.kind, plain, criterion.full_text, label=shape.label, note=True)
-    if shape.counted:  # one of "at least 2 of the following": counted, not a reason on its own
-        forms.append("one of a counted list")
-        plain = f"{COUNTED.format(lead=shape.counted)}\n{_sentence(upper_first(swap_words(shape.text)))}"
-        words = explainer.words(plain, context=criterion.full_text)
-        return PlainCriterion(criterion.kind, plain, criterion.full_text, words=words)
-    if shape.rule_during_study:  # a rule to keep while in the study, not a reason to tick
-        forms.append("rule during the study")
-        plain = f"{STUDY_RULE} {_sentence(upper_first(swap_words(shape.text)))}"
-        words = explainer.words(plain, context=criterion.full_text)
-        return PlainCriterion(criterion.kind, plain, criterion.full_text, words=words, label=shape.label, note=True)
-    if shape.reads_as_requirement:
-        forms.append("ask the study team")
-        plain = f"{ASK}\n{_sentence(upper_first(shape.text))}"
-        words = explainer.words(plain, context=criterion.full_text)
-        return PlainCriterion(criterion.kind, plain, criterion.full_text, words=words, label=shape.label)
-    if shape.nothing or shape.connector:
-        forms.append("nothing listed" if shape.nothing else "joins two lines")
-        plain = NOTHING if shape.nothing else JOINS[shape.connector]
-        return PlainCriterion(criterion.kind, plain, criterion.full_text, label=shape.label)
+    fixed = _fixed_line(shape)
+    if fixed:  # a note, a counted item, a rule for later, a line to ask about, nothing listed
+        form, plain, explained, note = fixed
+        forms.append(form)
+        words = explainer.words(plain, context=criterion.full_text) if explained else ()
+        return PlainCriterion(criterion.kind, plain, criterion.full_text, words=words, label=shape.label, note=note)
     form, lines, notes = _first_faithful(shape, FRAMES[(criterion.kind, audience)], audience)
     lines += [_sentence(f"{ALLOWED} {lower_first(swap_words(sentence))}") for sentence in shape.allowed]
     forms.append(form)
@@ -189,6 +172,25 @@ def _rewrite(criterion: Criterion, explainer: Explainer, audience: Audience, for
     plain = LINE.join(lines)
     words = (*notes, *explainer.words(plain, context=criterion.full_text))
     return PlainCriterion(criterion.kind, plain, criterion.full_text, words=words, label=shape.label)
+
+
+def _fixed_line(shape: Shape) -> tuple[str, str, bool, bool] | None:
+    """(form, plain line, whether its words are explained, whether it is a note) for a criterion
+    whose shape alone decides its line; None for one the engine rewrites."""
+    own_words, plainer = _sentence(upper_first(shape.text)), _sentence(upper_first(swap_words(shape.text)))
+    if shape.notice:  # "Some details are purposely omitted ...": a note, not a rule to tick
+        return "note from the study", f"{NOTE} {own_words}", False, True
+    if shape.counted:  # one of "at least 2 of the following": counted, not a reason on its own
+        return "one of a counted list", f"{COUNTED.format(lead=shape.counted)}\n{plainer}", True, False
+    if shape.rule_during_study:  # a rule to keep while in the study, not a reason to tick
+        return "rule during the study", f"{STUDY_RULE} {plainer}", True, True
+    if shape.reads_as_requirement:
+        return "ask the study team", f"{ASK}\n{own_words}", True, False
+    if shape.nothing:
+        return "nothing listed", NOTHING, False, False
+    if shape.connector:
+        return "joins two lines", JOINS[shape.connector], False, False
+    return None
 
 
 def _first_faithful(

@@ -12,9 +12,7 @@ import tomllib
 from functools import cache
 from importlib.resources import files
 
-MAX_WORDS = 14
 APPLIES = "this is true for you:"  # leads a criterion that is a trait, not a clause
-ITEM = "\x1f"  # marks a sentence that starts a line of its own (an item under a lead)
 
 
 @cache
@@ -339,7 +337,7 @@ def as_clause(text: str) -> str:
         return f"you {'do not ' if speaks[1] else ''}speak {speaks[2].capitalize()}"
     kind = _KIND_OF_WHO.match(text)
     if kind:
-        who, rest = _WHO_KIND[kind["kind"].lower()], _lower_first(text[kind.end():])
+        who, rest = _WHO_KIND[kind["kind"].lower()], lower_first(text[kind.end():])
         if kind["be"]:
             text = f"you are {who} who is {rest}"
         elif who == "healthy":
@@ -350,17 +348,17 @@ def as_clause(text: str) -> str:
     for pattern, replacement in _SUBJECT_PATTERNS:
         match = pattern.search(text)
         if match:
-            text = replacement + _lower_first(text[match.end():])
+            text = replacement + lower_first(text[match.end():])
             break
     else:
         labelled = _MEASURE_LABEL.sub(r"\1 ", text)  # "BMI: more than 18", "A platelet count of less than 50"
         measured = _measure(labelled)
         if measured and measured["cmp"] not in ("from", "of") and not _SUBJECT_WORD.match(text):
-            text = "your " + _lower_first(with_verb(labelled))
+            text = "your " + lower_first(with_verb(labelled))
         elif _names_a_condition(text):
-            text = "you have " + _lower_first(text)  # "Uncontrolled diabetes" -> "you have ..."
+            text = "you have " + lower_first(text)  # "Uncontrolled diabetes" -> "you have ..."
         else:
-            text = f"{APPLIES} {_lower_first(text)}"
+            text = f"{APPLIES} {lower_first(text)}"
     text = _AFTER_YOU.sub(lambda m: m[1] + _base_verb(m[2]), to_second_person(text))
     if one_person and not _ANOTHER_PERSON.search(text):  # "Patient giving consent for his data"
         text = re.sub(r"\bhis\b(?=\s+[a-z])", "your", text)
@@ -379,16 +377,16 @@ def _noun_phrase_clause(text: str) -> str | None:
     if match and _CONDITION_HEAD.search(match[2]) and not re.search(
         r"(?i)\b(?:first|new|newly|initial|recent|prior|previous|second|primary|confirmed|suspected)\b", match[1]
     ):  # "First primary cancer diagnosis" says when, not only what
-        return f"a doctor has found that you have {_lower_first(match[1])}"
+        return f"a doctor has found that you have {lower_first(match[1])}"
     match = re.match(r"(?i)^((?:[\w'’-]+ ){0,4}?([\w'’-]+)) history\b(?P<rest>.*)$", text)
     if match and _CONDITION_HEAD.search(match[2]):
-        return f"you have a history of {_lower_first(match[1])}{match['rest']}"
+        return f"you have a history of {lower_first(match[1])}{match['rest']}"
     match = re.match(r"(?i)^(regular|daily|current|frequent|heavy) ([\w -]{2,40}?) use$", text)
     if match:
         return f"you {_ADVERB[match[1].lower()]} use {match[2]}"
     match = re.match(r"(?i)^((?:[\w-]+ ){0,2}?[\w-]*(?:ic|al|ed|ill|ive|ous|ant|ent)) (?:patients|subjects|participants|individuals)$", text)
     if match and not _SUBJECT_WORD.match(text):
-        return f"you are {_lower_first(match[1])}"
+        return f"you are {lower_first(match[1])}"
     return None
 
 
@@ -476,10 +474,6 @@ def clause(text: str) -> str:
 
 def lower_first(text: str) -> str:
     """The text to follow other words: "Patients with" -> "patients with"; names keep capitals."""
-    return _lower_first(text)
-
-
-def _lower_first(text: str) -> str:
     words = text.split(" ", 2)
     first = words[0] if text else ""
     if first[1:2].isupper() or any(ch.isdigit() for ch in first):
@@ -493,21 +487,6 @@ def _lower_first(text: str) -> str:
 
 def upper_first(text: str) -> str:
     return text[:1].upper() + text[1:]
-
-
-def top_level_split(text: str, separator: str = ";") -> list[str]:
-    """Split at separators outside brackets."""
-    parts, depth, current = [], 0, []
-    for char in text:
-        depth += char in "([" 
-        depth -= char in ")]" and depth > 0
-        if char == separator and depth == 0:
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    parts.append("".join(current))
-    return [p.strip(" ,") for p in parts if p.strip(" ,.")]
 
 
 _OR_LIST = re.compile(

@@ -426,14 +426,11 @@ _CONDITION_HEAD = re.compile(
     r"addiction|risk|obstruction|disabilit(?:y|ies)|polyps?|"
     r"[a-z]+itis|[a-z]+pathy|[a-z]+(?:a)?emia|[a-z]+phobia)$"
 )
-_CHUNK_END = re.compile(
-    r"(?i)\s+(?:with|in|of|that|who|which|for|on|at|during|within|requiring|needing|causing|"
-    r"including|such|defined|as|by|from|or|and|but|,|\()\b|[,;(:]"
+_PHRASE_ENDS = (  # words after which a noun phrase has ended: "Severe heart disease | requiring ..."
+    "with|in|of|that|who|which|for|on|at|during|within|requiring|needing|causing|including|such|defined|as|by|from"
 )
-_CHUNK_END_NOT_A_LIST = re.compile(  # the same ends, but "or" and "and" carry a list on
-    r"(?i)\s+(?:with|in|of|that|who|which|for|on|at|during|within|requiring|needing|causing|"
-    r"including|such|defined|as|by|from|but|\()\b|[,;(:]"
-)
+_CHUNK_END = re.compile(rf"(?i)\s+(?:{_PHRASE_ENDS}|or|and|but|,|\()\b|[,;(:]")
+_CHUNK_END_NOT_A_LIST = re.compile(rf"(?i)\s+(?:{_PHRASE_ENDS}|but|\()\b|[,;(:]")  # "or"/"and" carry a list on
 _NOT_A_NOUN_START = re.compile(
     r"(?i)(?:(?:with|without|in|for|of|at|on|to|from|by|if|when|after|before|during|verified)\b"
     r"|(?:more|less|greater|fewer|over|under|up to)\s+(?:than\s+)?\d|\d)"  # "more than 6 months post-stroke"

@@ -25,6 +25,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -111,8 +112,8 @@ def run_batch(
     remove_stray_parts(out_dir)
     run = _Run(out_dir, options, items, force, on_result)
     try:
-        run.render(workers or default_workers(), recycle_after)
-    except KeyboardInterrupt:
+        run.report.interrupted = not run.render(workers or default_workers(), recycle_after)
+    except KeyboardInterrupt:  # a second Ctrl-C, or a run outside the main thread
         run.report.interrupted = True
     finally:
         run.manifest.compact()
@@ -185,39 +186,42 @@ class _Run:
                 continue
             yield index, item.label, data, digest
 
-    def render(self, workers: int, recycle_after: int) -> None:
+    def render(self, workers: int, recycle_after: int) -> bool:
+        """Make every sheet that needs it; False when Ctrl-C stopped the run first.
+
+        Ctrl-C is a request, read between sheets: the sheets in flight land (written and
+        recorded in the manifest), no more start, and no sheet is ever half-recorded."""
         jobs = self.jobs()
         pool = _pool(workers, recycle_after, self.options)
         in_flight: dict[Future, tuple[int, str, str]] = {}
-        try:
-            while True:
-                while len(in_flight) < 2 * workers:
-                    job = next(jobs, None)
-                    if job is None:
-                        break
-                    index, label, data, digest = job
-                    in_flight[pool.submit(make_one, label, data)] = (index, label, digest)
-                if not in_flight:
-                    return
-                done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-                broken = False
-                for future in done:
-                    broken |= self.land(future, *in_flight.pop(future))
-                if broken:  # a worker died (killed, out of memory): carry on with a new pool
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    for future, job in in_flight.items():
-                        self.land(future, *job)
-                    in_flight.clear()
-                    pool = _pool(workers, recycle_after, self.options)
-        except KeyboardInterrupt:
-            # Workers ignore Ctrl-C: let the sheets in flight land, start no more, then stop.
-            pool.shutdown(wait=True, cancel_futures=True)
-            for future, job in in_flight.items():
-                if future.done() and not future.cancelled():
-                    self.land(future, *job)
-            raise
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+        all_started = False
+        with _CtrlC() as ctrl_c:
+            try:
+                while not ctrl_c.pressed:
+                    while len(in_flight) < 2 * workers and not all_started:
+                        job = next(jobs, None)
+                        all_started = job is None
+                        if job is not None:
+                            index, label, data, digest = job
+                            in_flight[pool.submit(make_one, label, data)] = (index, label, digest)
+                    if not in_flight:
+                        return True
+                    done, _ = wait(in_flight, timeout=0.2, return_when=FIRST_COMPLETED)
+                    broken = False
+                    for future in done:
+                        broken |= self.land(future, *in_flight.pop(future))
+                    if broken:  # a worker died (killed, out of memory): carry on with a new pool
+                        pool.shutdown(wait=False, cancel_futures=True)
+                        for future, job in in_flight.items():
+                            self.land(future, *job)
+                        in_flight.clear()
+                        pool = _pool(workers, recycle_after, self.options)
+                # Workers ignore Ctrl-C: let the sheets in flight land, start no more, then stop.
+                pool.shutdown(wait=True, cancel_futures=True)
+                landed = [self.land(f, *job) for f, job in in_flight.items() if not f.cancelled()]
+                return all_started and len(landed) == len(in_flight)
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)
 
     def land(self, future: Future, index: int, label: str, digest: str) -> bool:
         """Write a finished sheet and record it; True when its worker had died."""
@@ -252,6 +256,28 @@ class _Run:
         result = SheetResult(label, MADE, output=str(target), **_fields(made, "nct_id", "title"))
         self.finish(index, result)
         return False
+
+
+class _CtrlC:
+    """Turns the first Ctrl-C into a flag the batch reads between sheets; a second one
+    interrupts at once, as usual. Only the main thread can take signals, so a batch run
+    from another thread keeps the handler it has."""
+
+    def __enter__(self) -> _CtrlC:
+        self.pressed = False
+        self.previous = None
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGINT, self.press)
+        return self
+
+    def press(self, signum, frame) -> None:
+        if self.pressed:
+            raise KeyboardInterrupt
+        self.pressed = True
+
+    def __exit__(self, *exc_info) -> None:
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
 
 
 def _fields(made: dict, *names: str) -> dict:

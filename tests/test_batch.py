@@ -20,6 +20,7 @@ from sheets import SheetOptions
 from sheets.batch import DUPLICATE, MADE, UNCHANGED, run_batch
 from sheets.booklet import booklet_pages
 from sheets.cli import main
+from sheets.files import write_atomic
 from sheets.inputs import expand_inputs
 from sheets.manifest import MANIFEST
 
@@ -292,3 +293,28 @@ def test_ctrl_c_lets_the_sheets_in_flight_land_and_stops_with_130(tmp_path):
     for name, pdf in made.items():
         assert_whole_pdf(pdf, name)
     assert not [p.name for p in out.iterdir() if p.name.endswith(".part")]
+
+
+def test_ctrl_c_the_moment_a_sheet_is_written_still_records_and_counts_it(tmp_path, monkeypatch):
+    """Ctrl-C is read between sheets, so one that comes just after a PDF is written (the
+    narrowest window: before the manifest and the report know of it) leaves no PDF unrecorded."""
+    import sheets.batch
+
+    pressed = []
+
+    def write_then_ctrl_c(target, data):
+        write_atomic(target, data)
+        if not pressed:
+            pressed.append(target)
+            os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(sheets.batch, "write_atomic", write_then_ctrl_c)
+    names = [p.stem for p in RECORDS][:6]
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    copy_records(inputs, names)
+    report = run_batch(expand_inputs([str(inputs)]), out, workers=1)
+
+    made = pdfs_in(out)
+    recorded = [json.loads(line) for line in (out / MANIFEST).read_text("utf-8").splitlines()]
+    assert report.interrupted and 1 <= report.counts[MADE] == len(made) < len(names)
+    assert sorted(made) == sorted(entry["output"] for entry in recorded)

@@ -12,6 +12,7 @@ import pytest
 from sheets.eligibility import parse_criteria
 from sheets.model import Criterion
 from sheets.plain import plain_criteria
+from sheets.plain.people import audience_of
 
 
 def line(text: str, kind: str = "inclusion"):
@@ -369,6 +370,9 @@ FOUND_CRITICAL = [
     ("exclusion", "diagnosed adverse pregnancy outcomes at recruitment; Women with a previous history of CT will not "
      "be excluded. Instead, the investigators will conduct sub-analysis.", "will not be excluded. Instead",
      "However,"),
+    # the sixth full audit (kept sample, seed 12; fresh seed 71)
+    ("exclusion", "Having a seating modification applied at least 1 year before being included in the study",
+     "before being included in the study.", "before being."),
 ]  # fmt: skip
 
 
@@ -376,6 +380,15 @@ FOUND_CRITICAL = [
 def test_lines_the_audits_found_critical_now_say_what_the_trial_says(kind, criterion, says, never):
     said = line(criterion, kind).plain
     assert says in said and never not in said, said
+
+
+def test_an_age_range_under_18_makes_the_sheet_speak_to_a_parent():
+    criteria = parse_criteria("Inclusion Criteria:\n- outpatients 2 to 6 years of age;\n"
+                              "- ability of subject to swallow the compound;")  # NCT03866668
+    assert audience_of(criteria) == "child"
+    lines = plain_criteria(criteria, audience="child")
+    assert all(line.plain.startswith("Your child may be able to join") for line in lines), lines
+    assert audience_of(parse_criteria("Inclusion Criteria:\n- aged 12 to 65 years")) == "you"
 
 
 def test_a_group_named_in_a_long_heading_still_labels_its_lines():

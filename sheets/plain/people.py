@@ -41,6 +41,17 @@ _CHILD_TRIAL = re.compile(
     r"(?i)\b(?:newborns?|neonates?|neonatal|infants?|babies|baby|toddlers|preterm|boys and girls|"
     r"(?<!their )(?<!your )(?<!his )(?<!her )(?<!his/her )(?:children|child(?![- ]?pugh|\s+[ABC]\b)))\b"
 )
+# An age limit that keeps the whole trial under 18, said as an age: "2 to 6 years of age",
+# "aged 1-12 months", "6-17 years old", "younger than 12 years" (not "2-7 days of symptoms").
+_UNDER_18 = (
+    r"(?:\d{1,2}(?:\.\d+)?\s*(?:to|-|–|and)\s*(?:1[0-7]|\d)(?:\.\d+)?\s*years?|"
+    r"\d{1,2}\s*(?:to|-|–|and)\s*\d{1,2}\s*(?:months?|weeks?|days?)|"
+    r"(?:younger than|under|less than|below|up to)\s*(?:1[0-7]|\d)\s*years?)"
+)
+_CHILD_AGES = re.compile(
+    rf"(?i)\b(?:(?:age[ds]?|aged)\s*(?:of\s*|between\s*|from\s*|:\s*)?{_UNDER_18}|"
+    rf"{_UNDER_18}\s*(?:of\s+age|old)\b)"
+)
 _ADULT = re.compile(
     r"(?i)\b(?:adults?|adolescents?|women|men|mothers?|pregnan\w*|gestation|years? (?:of age )?or older|"
     r"(?:1[89]|[2-9]\d)(?:\.\d+)? years|to (?:1[89]|[2-9]\d)\b)"
@@ -122,7 +133,7 @@ def audience_of(criteria: Sequence[Criterion], max_age_years: float | None = Non
     if max_age_years is not None:
         return "child" if max_age_years < 18 else "you"
     inclusion = " ".join(c.full_text for c in criteria if c.kind == "inclusion")[:1500]
-    if _CHILD_TRIAL.search(inclusion) and not _ADULT.search(inclusion):
+    if (_CHILD_TRIAL.search(inclusion) or _CHILD_AGES.search(inclusion)) and not _ADULT.search(inclusion):
         return "child"
     return "you"
 

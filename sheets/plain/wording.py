@@ -255,7 +255,8 @@ _SUBJECT_WORD = re.compile(
     rf"(?i)^(?:{_WHO}|{_THEY}|age[sd]?|aged?|adults?|women|woman|females?|men|man|males?|children|child|healthy|"
     r"infants?|newborns?|neonates?|babies|baby|boys?|girls?|adolescents?|teenagers?|families|family|mothers?)\b"
 )
-_ELIGIBLE_AT_END = re.compile(
+_ELIGIBLE_AT_END = re.compile(  # not "... before being included in the study": a time, not a verdict
+    r"(?<!\bbeing)(?<!\bbeen)(?<!\bbefore)(?<!\bafter)(?<!\bwhen)(?<!\bonce)(?<!\buntil)"
     r"\s+(?:are|is|will be|would be|were|was)?\s*(?:can join|able to join|eligible|included|allowed|enrolled)"
     r"(?:\s+in\s+(?:the|this)\s+(?:study|trial))?$", re.I
 )

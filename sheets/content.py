@@ -8,20 +8,22 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from . import i18n, wording
 from .eligibility import parse_criteria
 from .model import Contact, PlainCriterion, Site, Trial
-from .plain import inline_definitions, plain_criteria, reading_grade, sheet_glossary
+from .plain import inline_definitions, plain_criteria, sheet_glossary
 from .plain.engine import LINE
 from .plain.glossary import meanings_in
 from .plain.people import audience_of
 from .options import SheetOptions
 from .outcomes import plain_outcome
 from .qr import qr_svg
+from .standing import Standing, standing_of
 from .questions import (
+    about_questions,
     coordinator_questions,
     doctor_questions,
     merge_questions,
@@ -109,7 +111,11 @@ class Sheet:
     paper: str
     glossary: tuple[tuple[str, str], ...] = ()
     clinic: Clinic | None = None  # the clinic's name, logo, local contact and footer
-    criteria_grade: float | None = None
+    joining: bool = True  # the sheet for joining; else the short "about this trial" sheet
+    notices: tuple[str, ...] = ()  # what the record's dates put in doubt, said on page 1
+    call: Contact | None = None  # the one contact page 1 names
+    call_is_official: bool = False  # no one to call: the person leading the study instead
+    happened: tuple[str, ...] = ()  # on an "about" sheet: why it stopped, its results
     lang: str = "en"
     fillable: bool = False  # note areas and tick boxes are form fields
 
@@ -135,10 +141,27 @@ def build_sheet(trial: Trial, options: SheetOptions | None = None) -> Sheet:
 
 def _build_sheet(trial: Trial, options: SheetOptions) -> Sheet:
     link = options.link_for(trial.nct_id)
-    criteria = criteria_for(trial)
-    inclusion, exclusion = _numbered(criteria)
+    standing = standing_of(trial, options.generated_on)
     contacts, are_officials = _contacts(trial, options.clinic)
-    plain_lines = [c.plain for c in criteria]
+    if standing.joining:
+        criteria = criteria_for(trial)
+        doctor = merge_questions(
+            doctor_questions(trial, standing),
+            site=trial.site_content.doctor_questions,
+            extra=options.extra_doctor_questions,
+        )
+        coordinator = merge_questions(
+            coordinator_questions(trial, near=options.near),
+            site=trial.site_content.coordinator_questions,
+            extra=options.extra_coordinator_questions,
+        )
+    else:  # no one can join: no tick list, no screening questions
+        criteria = ()
+        doctor = merge_questions(about_questions(trial), extra=options.extra_doctor_questions)
+        coordinator = ()
+    inclusion, exclusion = _numbered(criteria)
+    call = _one_to_call(trial, options)
+    official = next((c for c in trial.officials if c.name), None)
     return Sheet(
         nct_id=trial.nct_id,
         title=trial.title,
@@ -147,22 +170,14 @@ def _build_sheet(trial: Trial, options: SheetOptions) -> Sheet:
         ),
         status=wording.status_label(trial.status),
         status_warning=status_warning(trial) or "",
-        facts=_facts(trial),
+        facts=_facts(trial, why_stopped=standing.joining),  # else "what happened" gives it
         summary=_paragraphs(trial.site_content.plain_summary or trial.brief_summary),
         summary_is_plain=bool(trial.site_content.plain_summary),
         who=_who(trial),
         inclusion=inclusion,
         exclusion=exclusion,
-        doctor_questions=merge_questions(
-            doctor_questions(trial),
-            site=trial.site_content.doctor_questions,
-            extra=options.extra_doctor_questions,
-        ),
-        coordinator_questions=merge_questions(
-            coordinator_questions(trial, near=options.near),
-            site=trial.site_content.coordinator_questions,
-            extra=options.extra_coordinator_questions,
-        ),
+        doctor_questions=doctor,
+        coordinator_questions=coordinator,
         outcomes=_outcomes(trial, options.secondary_outcomes),
         contacts=contacts,
         contacts_are_officials=are_officials,
@@ -175,11 +190,51 @@ def _build_sheet(trial: Trial, options: SheetOptions) -> Sheet:
         last_updated=wording.date_phrase(trial.last_updated),
         paper=options.paper,
         clinic=options.clinic,
-        glossary=_glossary(plain_lines, trial.eligibility.criteria_text),
-        criteria_grade=reading_grade(plain_lines) if plain_lines else None,
+        glossary=_glossary([c.plain for c in criteria], trial.eligibility.criteria_text),
+        joining=standing.joining,
+        notices=_notices(standing),
+        call=call or (None if standing.joining else official),
+        call_is_official=call is None and official is not None and not standing.joining,
+        happened=() if standing.joining else _happened(trial),
         lang=options.lang,
         fillable=options.fillable,
     )
+
+
+def _one_to_call(trial: Trial, options: SheetOptions) -> Contact | None:
+    """The one contact page 1 names: the clinic's own, else the nearest site's (with
+    ``--near``), else the trial's central contact; None when no one has a phone or email."""
+    if options.clinic is not None and options.clinic.contact is not None:
+        return options.clinic.contact
+    site = nearest_site(trial.sites, options.near) if options.near else None
+    if site is not None:
+        reachable = [c for c in site.contacts if c.phone or c.email]
+        if reachable:
+            return replace(reachable[0], affiliation=reachable[0].affiliation or site.facility)
+    return next((c for c in trial.central_contacts if c.phone or c.email), None)
+
+
+def _notices(standing: Standing) -> tuple[str, ...]:
+    """One sentence for each thing the record's dates put in doubt, most pressing first."""
+    t = i18n.text
+    notices = []
+    if standing.late_start:
+        notices.append(t("sheet.late_start", date=wording.date_phrase(standing.late_start)))
+    if standing.past_end:
+        notices.append(t("sheet.past_end", date=wording.date_phrase(standing.past_end)))
+    if standing.stale_since:
+        notices.append(t("sheet.stale", date=wording.date_phrase(standing.stale_since)))
+    return tuple(notices)
+
+
+def _happened(trial: Trial) -> tuple[str, ...]:
+    """What an "about" sheet says of a closed trial: the reason it stopped, its results."""
+    lines = []
+    why = " ".join(trial.why_stopped.split())
+    if why:
+        lines.append(i18n.text("sheet.reason_given", why=why))
+    lines.append(i18n.text("sheet.results_posted" if trial.has_results else "sheet.results_not_posted"))
+    return tuple(lines)
 
 
 def _glossary(plain_lines: list[str], context: str) -> tuple[tuple[str, str], ...]:
@@ -256,11 +311,11 @@ def _outcomes(trial: Trial, secondary: bool) -> tuple[OutcomeLine, ...]:
     return tuple(lines)
 
 
-def _facts(trial: Trial) -> tuple[Fact, ...]:
+def _facts(trial: Trial, *, why_stopped: bool = True) -> tuple[Fact, ...]:
     t = i18n.text
     not_given = t("trial_facts.not_given")
     facts = [Fact(t("trial_facts.status"), wording.status_label(trial.status) or not_given)]
-    if trial.why_stopped:
+    if trial.why_stopped and why_stopped:
         facts.append(Fact(t("trial_facts.why_stopped"), trial.why_stopped))
     phase = wording.phase_label(trial.phases)
     if phase:
@@ -273,8 +328,15 @@ def _facts(trial: Trial) -> tuple[Fact, ...]:
         people = wording.count_phrase(trial.enrollment, "person")
         size = t("trial_facts.planned", people=people) if trial.enrollment_is_estimate else people
         facts.append(Fact(t("trial_facts.size"), size))
-    if trial.start_date:
-        facts.append(Fact(t("trial_facts.start_date"), wording.date_phrase(trial.start_date)))
+    for field, label in (("start_date", "start_date"), ("completion_date", "end_date")):
+        day = getattr(trial, field) or (field == "completion_date" and trial.primary_completion_date)
+        if day:
+            planned = field in trial.planned_dates or (
+                not getattr(trial, field) and "primary_completion_date" in trial.planned_dates
+            )
+            phrase = wording.date_phrase(day)
+            value = t("trial_facts.planned_date", date=phrase) if planned else phrase
+            facts.append(Fact(t(f"trial_facts.{label}"), value))
     if trial.conditions:
         facts.append(Fact(t("trial_facts.condition"), "; ".join(trial.conditions)))
     interventions = "; ".join(i.name for i in trial.interventions)

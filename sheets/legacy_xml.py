@@ -77,6 +77,12 @@ def trial_from_xml(data: bytes, source: str) -> Trial:
         start_date=_date(_text(root, "start_date")),
         primary_completion_date=_date(_text(root, "primary_completion_date")),
         completion_date=_date(_text(root, "completion_date")),
+        planned_dates=frozenset(
+            name
+            for name in ("start_date", "primary_completion_date", "completion_date")
+            if _attribute(root, name, "type") in ("Anticipated", "Estimated")
+        ),
+        has_results=root.find("clinical_results") is not None,
         first_posted=_date(
             _text(root, "study_first_posted") or _text(root, "study_first_submitted")
         ),
@@ -144,6 +150,11 @@ def _block(element: Element, path: str) -> str:
         return ""
     lines = [line.rstrip() for line in "".join(found.itertext()).strip("\n").splitlines()]
     return textwrap.dedent("\n".join(lines)).strip()
+
+
+def _attribute(element: Element, path: str, name: str) -> str:
+    found = element.find(path)
+    return (found.get(name) or "").strip() if found is not None else ""
 
 
 def _all(element: Element, path: str) -> list[str]:

@@ -145,6 +145,8 @@ class Trial:
     start_date: str = ""  # ISO-like, "2026-06" or "2026-06-15"
     primary_completion_date: str = ""
     completion_date: str = ""
+    planned_dates: frozenset[str] = frozenset()  # which of the three are estimates, by name
+    has_results: bool = False  # results are posted on ClinicalTrials.gov
     first_posted: str = ""
     last_updated: str = ""
     sponsor: str = ""

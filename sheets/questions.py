@@ -23,9 +23,11 @@ from . import questions_facts as facts
 from .model import Trial
 from .outcomes import clean_measure, kind_of
 from .questions_facts import join_names, nearest_site
+from .standing import Standing
 from .wording import count_phrase
 
 __all__ = [
+    "about_questions",
     "coordinator_questions",
     "doctor_questions",
     "merge_questions",
@@ -35,6 +37,9 @@ __all__ = [
 
 DOCTOR_RANGE = (5, 8)
 COORDINATOR_RANGE = (6, 8)
+ABOUT_RANGE = (2, 5)
+RESULTS_TO_COME = frozenset({"COMPLETED", "ACTIVE_NOT_RECRUITING", "TERMINATED"})
+EXPANDED_ACCESS_KINDS = frozenset({"drug", "device", "supplement"})
 SHORT_MEASURE_WORDS = 8  # a measure this short is quoted in the question; longer ones are not
 SHORT_REASON_WORDS = 12  # a why-stopped reason this short is quoted
 PHASE_ORDER = ("EARLY_PHASE1", "PHASE1", "PHASE2", "PHASE3", "PHASE4")
@@ -85,10 +90,14 @@ def _choose(candidates: Iterable[Question | None], low: int, high: int) -> tuple
 # ------------------------------------------------------------------------- the doctor
 
 
-def doctor_questions(trial: Trial) -> tuple[str, ...]:
-    """5 to 8 questions for the doctor, each naming the trial's own facts where it has them."""
-    status = _status_question(trial)
-    blocking = status_warning(trial) is not None  # joining is not possible now: say so first
+def doctor_questions(trial: Trial, standing: Standing | None = None) -> tuple[str, ...]:
+    """5 to 8 questions for the doctor, each naming the trial's own facts where it has them.
+
+    ``standing`` is the trial on the sheet's date: an open status its dates put in doubt
+    gets a question that asks whether it is still open, first."""
+    status = _status_question(trial, standing)
+    # joining is not possible now, or may not be: say so first
+    blocking = status_warning(trial) is not None or (standing is not None and standing.in_doubt)
     candidates = [
         status if blocking else None,
         _fit_question(trial),
@@ -110,12 +119,46 @@ def doctor_questions(trial: Trial) -> tuple[str, ...]:
     return _choose(candidates, *DOCTOR_RANGE)
 
 
-def _status_question(trial: Trial) -> Question | None:
+def _status_question(trial: Trial, standing: Standing | None = None) -> Question | None:
     table = _wording()["doctor"]["status"]
+    if standing is not None and standing.late_start:
+        return _question("doctor.status.NOT_YET_RECRUITING_LATE", trial)
+    if standing is not None and standing.past_end:
+        return _question("doctor.status.OPEN_PAST_END", trial)
     why = " ".join(trial.why_stopped.split()).rstrip(".")
     if why and len(why.split()) <= SHORT_REASON_WORDS and f"{trial.status}_WHY" in table:
         return _question(f"doctor.status.{trial.status}_WHY", trial, why=why)
-    return _question(f"doctor.status.{trial.status}", trial) if trial.status in table else None
+    status = trial.status or "UNKNOWN"  # a record that gives no status
+    return _question(f"doctor.status.{status}", trial) if status in table else None
+
+
+def about_questions(trial: Trial) -> tuple[str, ...]:
+    """2 to 5 questions for a trial no one can join now: what happened to it, its results,
+    and what the reader could do instead (another trial, expanded access)."""
+    if trial.has_results:
+        results = _question("about.results", trial)
+    elif trial.status in RESULTS_TO_COME:
+        results = _question("about.results_later", trial)
+    else:
+        results = None
+    status = _status_question(trial) or _question("doctor.status.UNKNOWN", trial)
+    if results is not None and status.asks & results.asks:
+        status = None  # "has it posted results?" is answered: the results question says so
+    condition = _conditions(trial)
+    tested_something = trial.status != "WITHDRAWN" and not facts.is_observational(trial)
+    candidates = [
+        status,
+        results,
+        _question("about.other_trials", trial, condition=condition)
+        if condition
+        else _question("about.other_trials_general", trial),
+        _question("about.expanded_access", trial)
+        if tested_something and facts.treatment_kind(trial) in EXPANDED_ACCESS_KINDS
+        else None,
+        _question("about.current_care", trial) if trial.has_results else None,
+        _question("about.new_trials", trial),
+    ]
+    return _choose(candidates, *ABOUT_RANGE)
 
 
 def _fit_question(trial: Trial) -> Question:
@@ -365,8 +408,9 @@ def merge_questions(
 
 
 def status_warning(trial: Trial) -> str | None:
-    """One plain sentence for statuses where joining is not possible now, else None."""
-    return _wording()["warning"].get(trial.status)
+    """One plain sentence for statuses where joining is not possible now, else None. A
+    record that gives no status is treated as one whose status is unknown."""
+    return _wording()["warning"].get(trial.status or "UNKNOWN")
 
 
 def _key(question: str) -> str:

@@ -135,6 +135,12 @@ def trial_from_study(study: Any, source: str) -> Trial:
         start_date=_date(status.get("startDateStruct")),
         primary_completion_date=_date(status.get("primaryCompletionDateStruct")),
         completion_date=_date(status.get("completionDateStruct")),
+        planned_dates=frozenset(
+            name
+            for name, key in PLANNED_DATES.items()
+            if _text(_dict(status.get(key)).get("type")).upper() in ("ESTIMATED", "ANTICIPATED")
+        ),
+        has_results=study.get("hasResults") is True or "resultsSection" in study,
         first_posted=_date(status.get("studyFirstPostDateStruct")),
         last_updated=_date(status.get("lastUpdatePostDateStruct"))
         or _text(status.get("lastUpdateSubmitDate")),
@@ -289,6 +295,13 @@ def _count(value: Any) -> int | None:
 
 def _bool(value: Any) -> bool | None:
     return value if isinstance(value, bool) else None
+
+
+PLANNED_DATES = {  # Trial field -> the statusModule date that may be an estimate
+    "start_date": "startDateStruct",
+    "primary_completion_date": "primaryCompletionDateStruct",
+    "completion_date": "completionDateStruct",
+}
 
 
 def _date(struct: Any) -> str:

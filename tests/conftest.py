@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date
+import json
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,12 @@ DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).parent.parent
 SEED_RECORD = ROOT / "examples" / "NCT07632209.json"
 RECORDS = sorted((DATA / "records").glob("*.json"))
+# Records of trials open or about to open: the ones that get the sheet for joining.
+OPEN_RECORDS = [
+    path for path in RECORDS
+    if json.loads(path.read_text("utf-8"))["protocolSection"].get("statusModule", {}).get("overallStatus")
+    in ("RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION", "AVAILABLE")
+]  # fmt: skip
 FIXED_DAY = date(2026, 11, 25)
 SECTION_HEADINGS = (  # in the order the sheet shows them
     "What this trial is about",

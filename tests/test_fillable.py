@@ -7,7 +7,7 @@ from collections import Counter
 
 import pikepdf
 import pytest
-from conftest import FIXED_DAY, RECORDS, SEED_RECORD
+from conftest import FIXED_DAY, OPEN_RECORDS, RECORDS, SEED_RECORD
 
 from sheets import SheetOptions, build_sheet, load_trial, render_pdf
 
@@ -31,7 +31,7 @@ def fields(pdf: bytes) -> list[dict]:
     ]
 
 
-@pytest.mark.parametrize("path", [SEED_RECORD, *RECORDS[:4]], ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", [SEED_RECORD, *OPEN_RECORDS[:4]], ids=lambda p: p.stem)
 def test_one_text_field_per_note_area_and_a_checkbox_per_answer(path):
     trial = load_trial(path)
     options = SheetOptions(generated_on=FIXED_DAY, fillable=True)
@@ -47,6 +47,17 @@ def test_one_text_field_per_note_area_and_a_checkbox_per_answer(path):
     assert len(boxes) == 3 * len(sheet.inclusion + sheet.exclusion)
     assert Counter(f["name"] for f in found).most_common(1)[0][1] == 1  # every name unique
     assert all(f["on_a_page"] for f in found)
+
+
+def test_a_sheet_about_a_closed_trial_has_note_fields_and_no_tick_boxes():
+    trial = load_trial(RECORDS[0])  # NCT00711542, stopped early
+    options = SheetOptions(generated_on=FIXED_DAY, fillable=True)
+    sheet = build_sheet(trial, options)
+    found = fields(render_pdf(trial, options))
+    assert not sheet.joining and sheet.doctor_questions
+    assert [f["name"] for f in found] == [
+        f"about-notes-{n}" for n in range(1, len(sheet.doctor_questions) + 1)
+    ]
 
 
 def test_fields_are_named_for_screen_readers_in_the_sheets_language():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import replace
 
 import pytest
 from conftest import DATA, FIXED_DAY, RECORDS, ROOT, SECTION_HEADINGS, SEED_RECORD
@@ -100,6 +101,7 @@ def test_chinese_names_render_with_the_bundled_fallback_not_as_empty_boxes(tmp_p
 
     study = {"protocolSection": {
         "identificationModule": {"nctId": "NCT00000003", "briefTitle": "A trial in 沈阳市"},
+        "statusModule": {"overallStatus": "RECRUITING"},
         "contactsLocationsModule": {"locations": [{"facility": "中国医科大学附属第一医院", "city": "沈阳市"}]},
     }}  # fmt: skip
     pdf = render_pdf(trial_from_study(study, "cjk.json"), SheetOptions(generated_on=FIXED_DAY))
@@ -165,11 +167,13 @@ def test_every_character_on_every_real_sheet_is_in_a_bundled_font():
         assert not missing, f"{path.name}: no bundled glyph for {sorted(missing)}"
 
 
-def test_the_sheet_has_plain_lines_a_glossary_box_and_the_reading_grade(seed_pdf):
+def test_the_sheet_has_plain_lines_a_key_to_the_boxes_and_a_glossary_but_no_reading_grade(seed_pdf):
     text = text_of(seed_pdf)
     assert "You may be able to join if you are 18 to 75 years old, with no limit on sex." in text
     assert "You cannot join if you have cancer that has spread to the brain or spinal cord" in text
-    assert re.search(r"Reading level of the lines above: about grade \d+ \(Flesch-Kincaid\)", text)
+    assert "Yes: this is true for you. No: it is not. Not sure: ask the study team." in text
+    assert "Yes: this is true for you, so you may not be able to join." in text
+    assert "Reading level" not in text and "Flesch" not in text  # a developer's measure
     glossary = text[text.index("Words on this sheet") : text.index("The study's own wording")]
     assert "ECOG: Eastern Cooperative Oncology Group: a 0 to 5 score" in glossary
     assert "metastases: cancer that has spread" in glossary
@@ -179,7 +183,7 @@ def test_list_items_and_labelled_traits_print_on_lines_of_their_own_below_their_
     lines = [line.strip() for page in page_texts(seed_pdf) for line in page.splitlines()]
     lead = next(i for i, line in enumerate(lines) if line.endswith("treatment with any of these:"))
     assert lines[lead + 1 : lead + 3] == ["– Lomustine.", "– Anlotinib."]
-    trial = load_trial(DATA / "records" / "NCT03630471.json")
+    trial = replace(load_trial(DATA / "records" / "NCT03630471.json"), status="RECRUITING")
     lines = [line.strip() for page in page_texts(render_pdf(trial)) for line in page.splitlines()]
     lead = next(i for i, line in enumerate(lines) if line.startswith("I-1 For adolescent participants:"))
     assert lines[lead + 1] == "for you:"  # the lead wraps; its trait starts a line of its own

@@ -226,7 +226,7 @@ def test_the_phase_question_explains_the_phase_in_words(phases, expected):
         ("COMPLETED", "has finished. Are its results out", "finished"),
         ("ACTIVE_NOT_RECRUITING", "no longer taking new patients", "no longer takes new patients"),
         ("UNKNOWN", "does not say whether this trial is still open", "does not say whether"),
-        ("", None, None),
+        ("", "does not say whether this trial is still open", "does not say whether"),
     ],
 )
 def test_the_status_question_and_warning_change_with_the_status(status, question, warning):
@@ -453,7 +453,7 @@ def test_a_record_with_almost_nothing_still_gets_well_formed_questions():
     assert "What is known so far about how well the treatment being tested works" in " ".join(
         doctor
     )
-    assert status_warning(trial) is None
+    assert "does not say whether" in status_warning(trial)  # no status is an unknown status
 
 
 # ----------------------------------------------------------------------- the coordinator

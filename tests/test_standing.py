@@ -1,0 +1,152 @@
+"""The trial on the sheet's date: the right sheet for its status, and its record's age checked."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+from conftest import DATA, FIXED_DAY, RECORDS, ROOT
+from pdfcheck import page_texts, reader, text_of
+
+from sheets import SheetOptions, build_sheet, load_trial, render_pdf
+from sheets.model import Trial
+from sheets.standing import OPEN_STATUSES, last_day, standing_of
+
+SHARED_RECORDS = sorted((ROOT.parent / "shared" / "records").glob("*.json"))
+DAY = date(2026, 12, 6)
+
+# Every status the API names, the sheet it gets, and words its page 1 must hold.
+STATUSES = [
+    ("RECRUITING", True, None),
+    ("NOT_YET_RECRUITING", True, "This trial is not taking patients yet."),
+    ("ENROLLING_BY_INVITATION", True, "only takes people the study team invites"),
+    ("AVAILABLE", True, None),
+    ("ACTIVE_NOT_RECRUITING", False, "no longer takes new patients"),
+    ("SUSPENDED", False, "has paused"),
+    ("TERMINATED", False, "stopped early"),
+    ("WITHDRAWN", False, "withdrawn before anyone joined"),
+    ("COMPLETED", False, "has finished"),
+    ("UNKNOWN", False, "does not say whether"),
+    ("NO_LONGER_AVAILABLE", False, "has closed"),
+    ("TEMPORARILY_NOT_AVAILABLE", False, "closed for now"),
+    ("WITHHELD", False, "does not say whether"),
+    ("", False, "does not say whether"),
+]
+
+
+def open_trial(**changes) -> Trial:
+    """A recruiting trial whose record is fresh on DAY: each test changes one thing."""
+    trial = load_trial(DATA / "records" / "NCT04474964.json")  # recruiting, ends 2030
+    return replace(trial, **{"last_updated": "2026-10-01", **changes})
+
+
+@pytest.mark.parametrize(("status", "joining", "says"), STATUSES, ids=lambda s: str(s))
+def test_each_status_gets_its_sheet_and_says_where_the_trial_stands(status, joining, says):
+    trial = open_trial(status=status)
+    sheet = build_sheet(trial, SheetOptions(generated_on=DAY))
+    assert sheet.joining is joining is (status in OPEN_STATUSES)
+    pdf = render_pdf(trial, SheetOptions(generated_on=DAY))
+    text = text_of(pdf)
+    if says:
+        assert says in " ".join(page_texts(pdf)[0].split())
+    if joining:
+        assert "Reasons you may be able to join" in text and "Questions for the trial coordinator" in text
+    else:
+        assert "What happened to this trial" in page_texts(pdf)[0]
+        assert "Reasons you may be able to join" not in text and "Yes No Not sure" not in text
+        assert "Questions for the trial coordinator" not in text  # no screening questions
+        assert "Questions for your doctor" in text
+        assert "wise for me to wait" not in text
+        assert len(reader(pdf).pages) <= 2
+
+
+@pytest.mark.parametrize("path", [*RECORDS, *SHARED_RECORDS], ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_every_closed_trial_among_the_real_records_gets_two_pages_at_most(path):
+    trial = load_trial(path)
+    if trial.status in OPEN_STATUSES:
+        pytest.skip("an open trial gets the sheet for joining")
+    pdf = render_pdf(trial, SheetOptions(generated_on=FIXED_DAY))
+    assert len(reader(pdf).pages) <= 2
+    text = text_of(pdf)
+    assert ("Results are posted" in text) is trial.has_results
+    if trial.why_stopped:
+        assert f"The reason the record gives: {' '.join(trial.why_stopped.split())}" in text
+
+
+def test_a_fresh_open_record_raises_no_flag():
+    standing = standing_of(open_trial(), DAY)
+    assert standing.joining and not (standing.stale_since or standing.in_doubt)
+    assert build_sheet(open_trial(), SheetOptions(generated_on=DAY)).notices == ()
+
+
+def test_a_record_not_updated_for_a_year_is_flagged_on_page_1():
+    trial = open_trial(last_updated="2025-12-05")
+    assert standing_of(trial, DAY).stale_since == "2025-12-05"
+    assert not standing_of(replace(trial, last_updated="2025-12-06"), DAY).stale_since  # one year
+    page_1 = " ".join(page_texts(render_pdf(trial, SheetOptions(generated_on=DAY)))[0].split())
+    assert "The record's last update was December 5, 2025, more than a year before this sheet" in page_1
+
+
+def test_a_finished_trial_is_not_stale_however_old_its_record():
+    trial = open_trial(status="COMPLETED", last_updated="2015-01-01")
+    assert not standing_of(trial, DAY).stale_since
+    trial = open_trial(status="SUSPENDED", last_updated="2015-01-01")
+    assert standing_of(trial, DAY).stale_since  # a pause can end: its old record may be wrong
+
+
+def test_a_trial_not_yet_recruiting_six_months_after_its_start_is_in_doubt_and_not_waited_for():
+    trial = open_trial(status="NOT_YET_RECRUITING", start_date="2026-05", last_updated="2026-01-10")
+    standing = standing_of(trial, DAY)
+    assert standing.late_start == "2026-05" and standing.in_doubt and not standing.past_end
+    assert not standing_of(replace(trial, start_date="2026-06"), DAY).late_start  # June 30 + 6 months
+    sheet = build_sheet(trial, SheetOptions(generated_on=DAY))
+    assert sheet.notices[0].startswith("The record gave May 2026 as the planned start, more than six")
+    assert sheet.doctor_questions[0].startswith("Going by its record, this trial should have opened")
+    assert not any("wise for me to wait" in q for q in sheet.doctor_questions)
+
+
+def test_a_recruiting_trial_past_its_planned_end_is_in_doubt_and_asked_about_first():
+    trial = open_trial(primary_completion_date="2025-12-15", completion_date="2026-03")
+    standing = standing_of(trial, DAY)
+    assert standing.past_end == "2025-12-15"
+    sheet = build_sheet(trial, SheetOptions(generated_on=DAY))
+    assert "planned to finish collecting this trial's main results by December 15, 2025" in sheet.notices[0]
+    assert sheet.doctor_questions[0].startswith("The date this trial planned to finish")
+    assert not any("taking patients now. How soon" in q for q in sheet.doctor_questions)
+    assert not standing_of(replace(trial, primary_completion_date="2026-12"), DAY).past_end
+
+
+def test_planned_dates_say_so_and_the_end_date_is_shown():
+    trial = open_trial(
+        start_date="2027-01", completion_date="2030-07", planned_dates=frozenset({"start_date", "completion_date"})
+    )
+    facts = {f.label: f.value for f in build_sheet(trial, SheetOptions(generated_on=DAY)).facts}
+    assert facts["Start date"] == "January 2027 (planned)" and facts["End date"] == "July 2030 (planned)"
+    facts = {f.label: f.value for f in build_sheet(replace(trial, planned_dates=frozenset()), SheetOptions()).facts}
+    assert facts["Start date"] == "January 2027" and facts["End date"] == "July 2030"
+
+
+def test_planned_dates_and_posted_results_are_read_from_both_record_formats():
+    api = load_trial(DATA / "records" / "NCT06171568.json")
+    assert api.planned_dates == {"start_date", "primary_completion_date", "completion_date"}
+    assert load_trial(DATA / "records" / "NCT02210780.json").has_results
+    xml = next((ROOT.parent / "shared" / "records" / "xml").glob("NCT02465060.xml"), None)
+    if xml is None:
+        pytest.skip("../shared is not beside this checkout")
+    assert load_trial(xml).planned_dates == {"primary_completion_date"}
+
+
+def test_dates_to_the_month_count_as_the_months_last_day():
+    assert last_day("2026-02") == date(2026, 2, 28) and last_day("2024-02") == date(2024, 2, 29)
+    assert last_day("2026-06-15") == date(2026, 6, 15)
+    assert last_day("2026-13") is None and last_day("June 2026") is None and last_day("") is None
+
+
+def test_a_closed_trial_with_results_asks_about_them_and_about_what_else_to_do():
+    trial = load_trial(DATA / "records" / "NCT02210780.json")  # completed, results posted
+    questions = build_sheet(trial, SheetOptions(generated_on=DAY)).doctor_questions
+    assert questions[0] == "This trial has posted its results. What do they show, and what do they mean for me?"
+    assert any("another trial open now for Atopic Dermatitis" in q for q in questions)
+    assert any("expanded access" in q for q in questions)
+    assert not any("Are its results out" in q for q in questions)  # answered by the record

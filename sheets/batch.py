@@ -175,7 +175,7 @@ class _Run:
                 self.finish(index, SheetResult(item.label, DUPLICATE, error=note))
                 continue
             seen[digest] = item.label
-            entry = None if self.force else self.manifest.up_to_date(digest)
+            entry = None if self.force else self.manifest.up_to_date(digest, self.options.generated_on)
             if entry is not None and entry["nct_id"] not in self.written:
                 self.written[entry["nct_id"]] = item.label
                 result = SheetResult(
@@ -252,6 +252,7 @@ class _Run:
         self.manifest.add({
             "nct_id": nct_id, "hash": digest, "output": target.name,
             "bytes": len(made["pdf"]), "title": made["title"], "record": label,
+            "valid_until": made["valid_until"],
         })  # fmt: skip
         result = SheetResult(label, MADE, output=str(target), **_fields(made, "nct_id", "title"))
         self.finish(index, result)
@@ -317,13 +318,16 @@ def make_one(label: str, data: bytes) -> dict:
     """One record's PDF bytes, or its one-line error; never raises for a bad record."""
     from . import render_pdf
     from .record import trial_from_bytes
+    from .standing import next_change
 
     start = time.perf_counter()
     made: dict = {"worker": os.getpid()}
     try:
         trial = trial_from_bytes(data, label)
+        assert _options is not None
+        changes = next_change(trial, _options.generated_on)
         made.update(status=MADE, pdf=render_pdf(trial, _options), nct_id=trial.nct_id,
-                    title=trial.title)  # fmt: skip
+                    title=trial.title, valid_until=changes.isoformat() if changes else "")  # fmt: skip
     except SheetsError as error:
         made.update(status=FAILED, error=str(error))
     except Exception as error:  # noqa: BLE001 - a bug, but one record must not stop the batch

@@ -20,6 +20,8 @@ from .plain.glossary import meanings_in
 from .plain.people import audience_of
 from .options import SheetOptions
 from .outcomes import plain_outcome
+from .lab_panels import condensed_line, panels_of
+from .overview import Overview, overview_of
 from .qr import qr_svg
 from .standing import Standing, standing_of
 from .questions import (
@@ -55,6 +57,7 @@ class NumberedCriterion:
     words: tuple[tuple[str, str], ...] = ()  # this line's terms, explained under it
     label: str = ""  # whom or which part of the study it is for: "For caregivers"
     note: bool = False  # a note the study put among its criteria: no tick boxes
+    panels: tuple[str, ...] = ()  # a lab-value criterion condensed: the panels it names
 
     @property
     def lead(self) -> str:
@@ -116,6 +119,8 @@ class Sheet:
     call: Contact | None = None  # the one contact page 1 names
     call_is_official: bool = False  # no one to call: the person leading the study instead
     happened: tuple[str, ...] = ()  # on an "about" sheet: why it stopped, its results
+    overview: Overview = Overview((), (), ())  # page 1's plain sentences (a joining sheet's)
+    group_texts: tuple[tuple[str, str], ...] = ()  # each group's description as written
     lang: str = "en"
     fillable: bool = False  # note areas and tick boxes are form fields
 
@@ -159,9 +164,10 @@ def _build_sheet(trial: Trial, options: SheetOptions) -> Sheet:
         criteria = ()
         doctor = merge_questions(about_questions(trial), extra=options.extra_doctor_questions)
         coordinator = ()
-    inclusion, exclusion = _numbered(criteria)
+    inclusion, exclusion = _numbered(criteria, condense=not trial.site_content.plain_criteria)
     call = _one_to_call(trial, options)
     official = next((c for c in trial.officials if c.name), None)
+    overview = overview_of(trial) if standing.joining else Overview((), (), ())
     return Sheet(
         nct_id=trial.nct_id,
         title=trial.title,
@@ -170,7 +176,9 @@ def _build_sheet(trial: Trial, options: SheetOptions) -> Sheet:
         ),
         status=wording.status_label(trial.status),
         status_warning=status_warning(trial) or "",
-        facts=_facts(trial, why_stopped=standing.joining),  # else "what happened" gives it
+        # an "about" sheet says why it stopped under "what happened"; page 1's overview
+        # sentences say what a joining sheet's size, condition and treatments are
+        facts=_facts(trial, why_stopped=standing.joining, said_above=bool(overview.about)),
         summary=_paragraphs(trial.site_content.plain_summary or trial.brief_summary),
         summary_is_plain=bool(trial.site_content.plain_summary),
         who=_who(trial),
@@ -190,12 +198,18 @@ def _build_sheet(trial: Trial, options: SheetOptions) -> Sheet:
         last_updated=wording.date_phrase(trial.last_updated),
         paper=options.paper,
         clinic=options.clinic,
-        glossary=_glossary([c.plain for c in criteria], trial.eligibility.criteria_text),
+        glossary=_glossary(trial, inclusion + exclusion, overview, (*doctor, *coordinator))
+        if standing.joining
+        else (),
         joining=standing.joining,
         notices=_notices(standing),
         call=call or (None if standing.joining else official),
         call_is_official=call is None and official is not None and not standing.joining,
         happened=() if standing.joining else _happened(trial),
+        overview=overview,
+        group_texts=tuple(
+            (arm.label, " ".join(arm.description.split())) for arm in trial.arms if arm.description
+        ) if standing.joining else (),
         lang=options.lang,
         fillable=options.fillable,
     )
@@ -237,9 +251,29 @@ def _happened(trial: Trial) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def _glossary(plain_lines: list[str], context: str) -> tuple[tuple[str, str], ...]:
-    """The words the (English) plain lines use, their meanings in the sheet's language."""
-    return _in_sheet_language(sheet_glossary(plain_lines, context=context))
+def _glossary(
+    trial: Trial,
+    criteria: tuple[NumberedCriterion, ...],
+    overview: Overview,
+    questions: tuple[str, ...],
+) -> tuple[tuple[str, str], ...]:
+    """The words the sheet uses outside its criteria lines (title, overview, groups,
+    outcomes, questions) and any a criterion uses without explaining it under itself, with
+    their meanings in the sheet's language. A word explained under its line is not repeated."""
+    texts = [
+        trial.title,
+        *trial.conditions,
+        *overview.about,
+        *overview.taking_part,
+        *(f"{g.name} {g.gets}" for g in overview.groups),
+        *(o.measure for o in trial.primary_outcomes),
+        *questions,
+        *(c.plain for c in criteria),
+    ]
+    context = "\n".join((trial.eligibility.criteria_text, trial.brief_summary, trial.title))
+    explained = {term.lower() for c in criteria for term, _ in c.words}
+    words = sheet_glossary(texts, context=context)
+    return _in_sheet_language(tuple((t, m) for t, m in words if t.lower() not in explained))
 
 
 def _in_sheet_language(words: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
@@ -276,20 +310,25 @@ def _years(age: str) -> float | None:
 
 
 def _numbered(
-    criteria: tuple[PlainCriterion, ...],
+    criteria: tuple[PlainCriterion, ...], *, condense: bool = True
 ) -> tuple[tuple[NumberedCriterion, ...], tuple[NumberedCriterion, ...]]:
+    """Reference numbers (I-1, E-1) for the criteria; with ``condense``, a lab-value criterion
+    becomes one line naming its panels (lab_panels.py), its limits kept in the appendix."""
     groups: dict[str, list[NumberedCriterion]] = {"inclusion": [], "exclusion": []}
     for criterion in criteria:
         group = groups[criterion.kind]
         prefix = "I" if criterion.kind == "inclusion" else "E"
+        ref = f"{prefix}-{len(group) + 1}"
+        panels = panels_of(criterion) if condense and not criterion.note else ()
         group.append(
             NumberedCriterion(
-                ref=f"{prefix}-{len(group) + 1}",
-                plain=criterion.plain,
+                ref=ref,
+                plain=condensed_line(criterion, panels, ref) if panels else criterion.plain,
                 original=criterion.original,
-                words=_in_sheet_language(criterion.words),
+                words=() if panels else _in_sheet_language(criterion.words),
                 label=criterion.label,
                 note=criterion.note,
+                panels=panels,
             )
         )
     return tuple(groups["inclusion"]), tuple(groups["exclusion"])
@@ -311,7 +350,7 @@ def _outcomes(trial: Trial, secondary: bool) -> tuple[OutcomeLine, ...]:
     return tuple(lines)
 
 
-def _facts(trial: Trial, *, why_stopped: bool = True) -> tuple[Fact, ...]:
+def _facts(trial: Trial, *, why_stopped: bool = True, said_above: bool = False) -> tuple[Fact, ...]:
     t = i18n.text
     not_given = t("trial_facts.not_given")
     facts = [Fact(t("trial_facts.status"), wording.status_label(trial.status) or not_given)]
@@ -324,7 +363,7 @@ def _facts(trial: Trial, *, why_stopped: bool = True) -> tuple[Fact, ...]:
     elif trial.study_type:
         kind = wording.study_type_label(trial.study_type)
         facts.append(Fact(t("trial_facts.kind_of_study"), kind))
-    if trial.enrollment is not None:
+    if trial.enrollment is not None and not said_above:
         people = wording.count_phrase(trial.enrollment, "person")
         size = t("trial_facts.planned", people=people) if trial.enrollment_is_estimate else people
         facts.append(Fact(t("trial_facts.size"), size))
@@ -337,10 +376,10 @@ def _facts(trial: Trial, *, why_stopped: bool = True) -> tuple[Fact, ...]:
             phrase = wording.date_phrase(day)
             value = t("trial_facts.planned_date", date=phrase) if planned else phrase
             facts.append(Fact(t(f"trial_facts.{label}"), value))
-    if trial.conditions:
+    if trial.conditions and not said_above:
         facts.append(Fact(t("trial_facts.condition"), "; ".join(trial.conditions)))
     interventions = "; ".join(i.name for i in trial.interventions)
-    if interventions:
+    if interventions and not said_above:
         facts.append(Fact(t("trial_facts.studies"), interventions))
     facts.append(Fact(t("trial_facts.sponsor"), trial.sponsor or not_given))
     facts.append(Fact(t("trial_facts.where"), _where(trial.sites)))

@@ -87,10 +87,15 @@ class Manifest:
         self.entries[entry["nct_id"]] = entry
         self._by_hash[entry["hash"]] = entry
 
-    def up_to_date(self, digest: str) -> dict | None:
-        """The entry of a PDF made from exactly this record and set-up, if it is still there."""
+    def up_to_date(self, digest: str, today: date | None = None) -> dict | None:
+        """The entry of a PDF made from exactly this record and set-up, if it is still there
+        and still right on ``today``: a sheet made before its record went stale (or before its
+        planned start or end passed) lacks the banner it needs now, so it is made again."""
         entry = self._by_hash.get(digest)
         if entry is None:
+            return None
+        valid_until = entry.get("valid_until", "")
+        if today is not None and valid_until and today.isoformat() >= valid_until:
             return None
         try:
             size = (self.out_dir / entry["output"]).stat().st_size

@@ -14,7 +14,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from .model import Trial
 
@@ -69,6 +69,23 @@ def standing_of(trial: Trial, on: date) -> Standing:
         late_start=trial.start_date if late else "",
         past_end=(trial.primary_completion_date or trial.completion_date) if past else "",
     )
+
+
+def next_change(trial: Trial, on: date) -> date | None:
+    """The first day after ``on`` on which ``trial``'s standing changes (a banner appears),
+    or None if it never does: how long a sheet made on ``on`` stays right."""
+    days = []
+    updated = last_day(trial.last_updated)
+    if updated is not None and trial.status not in FINAL_STATUSES:
+        days.append(updated + timedelta(days=STALE_AFTER_DAYS + 1))
+    start = last_day(trial.start_date)
+    if trial.status == "NOT_YET_RECRUITING" and start is not None:
+        days.append(_months_later(start, LATE_START_MONTHS) + timedelta(days=1))
+    end = last_day(trial.primary_completion_date or trial.completion_date)
+    if trial.status in OPEN_STATUSES and trial.status != "AVAILABLE" and end is not None:
+        days.append(end + timedelta(days=1))
+    later = [day for day in days if day > on]
+    return min(later) if later else None
 
 
 def last_day(text: str) -> date | None:

@@ -20,15 +20,19 @@ OPEN_RECORDS = [
     in ("RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION", "AVAILABLE")
 ]  # fmt: skip
 FIXED_DAY = date(2026, 11, 25)
-SECTION_HEADINGS = (  # in the order the sheet shows them
+SECTION_HEADINGS = (  # in the order the sheet for joining shows them
     "What this trial is about",
-    "Who can take part",
-    "Does this trial fit me?",
+    "What taking part involves",
+    "For you to fill in",
     "Questions for your doctor",
     "Questions for the trial coordinator",
+    "Who can take part",
+    "Does this trial fit me?",
     "What the trial measures",
     "Where it runs and whom to contact",
     "Words on this sheet",
+    "About this trial, in the study team's words",
+    "The groups, in the study team's words",
     "The study's own wording",
 )
 

@@ -35,6 +35,28 @@ def render_page(pdf: bytes, index: int = 0, dpi: int = 200):
         document.close()
 
 
+def blank_shares(pdf: bytes, *, top_mm: float = 16, bottom_mm: float = 24, dpi: int = 36) -> list[float]:
+    """For each page, the share of its body (between the margins) left blank below the
+    last thing printed on it, read from the pixels: text, rules, boxes and lines all count."""
+    document = pdfium.PdfDocument(pdf)
+    try:
+        shares = []
+        for page in document:
+            image = page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+            width, height = image.size
+            top, bottom = round(top_mm / 25.4 * dpi), height - round(bottom_mm / 25.4 * dpi)
+            pixels = image.load()
+            lowest = top
+            for row in range(bottom - 1, top - 1, -1):
+                if any(pixels[x, row] < 160 for x in range(width)):
+                    lowest = row
+                    break
+            shares.append((bottom - lowest) / (bottom - top))
+        return shares
+    finally:
+        document.close()
+
+
 @dataclass(frozen=True)
 class FoundQR:
     text: str

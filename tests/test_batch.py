@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -318,3 +319,24 @@ def test_ctrl_c_the_moment_a_sheet_is_written_still_records_and_counts_it(tmp_pa
     recorded = [json.loads(line) for line in (out / MANIFEST).read_text("utf-8").splitlines()]
     assert report.interrupted and 1 <= report.counts[MADE] == len(made) < len(names)
     assert sorted(made) == sorted(entry["output"] for entry in recorded)
+
+
+def test_a_sheet_is_made_again_on_the_day_its_record_needs_a_new_banner(tmp_path):
+    """An unchanged record's sheet is kept only while it is still right: a re-run on or after
+    the day its record turns a year old makes it again, with the banner."""
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    study = json.loads((DATA / "records" / "NCT04474964.json").read_text("utf-8"))
+    study["protocolSection"]["statusModule"]["lastUpdatePostDateStruct"] = {"date": "2026-01-10"}
+    inputs.mkdir()
+    (inputs / "NCT04474964.json").write_text(json.dumps(study), "utf-8")
+    items = expand_inputs([str(inputs)])
+
+    def made_on(day):
+        report = run_batch(items, out, SheetOptions(generated_on=day), workers=1)
+        return [r.status for r in report.results]
+
+    assert made_on(date(2026, 12, 6)) == [MADE]
+    assert made_on(date(2027, 1, 10)) == [UNCHANGED]  # a year to the day: not stale yet
+    assert made_on(date(2027, 1, 11)) == [MADE]
+    assert "more than a year before this sheet was made" in text_of((out / "NCT04474964.pdf").read_bytes())
+    assert made_on(date(2027, 2, 1)) == [UNCHANGED]

@@ -171,11 +171,12 @@ def spanish_pdf() -> bytes:
 def test_the_spanish_pdf_has_the_spanish_headings_language_and_title(spanish_pdf):
     text = text_of(spanish_pdf)
     strings = i18n.data("strings", "es")["sheet"]
-    for key in ("summary_team", "who", "fit", "doctor_questions", "coordinator_questions",
-                "outcomes", "contacts_heading", "glossary", "originals", "disclaimer"):  # fmt: skip
+    for key in ("overview", "taking_part", "who", "fit", "doctor_questions", "coordinator_questions",
+                "outcomes", "contacts_heading", "glossary", "summary_appendix", "groups_appendix",
+                "originals", "disclaimer"):  # fmt: skip
         assert strings[key] in text, key
     assert "Hecha el 25 de noviembre de 2026" in text
-    assert "46 personas (previstas)" in text
+    assert "Planea incluir a 46 personas." in text
     assert "Página 1 de" in text
     assert strings["record_language"] in text  # the note that the record's text stays English
     pdf = reader(spanish_pdf)

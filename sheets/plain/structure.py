@@ -88,7 +88,12 @@ def shape_of(criterion: Criterion, defined: Mapping[str, str]) -> Shape:
     if _ALLOWS_ALL.match(first) and not more:
         # "Patients in post-marketing studies will be allowed to enroll": it allows, it asks nothing
         return Shape(text, label, about_someone_else=other, notice=True)
-    allowed = tuple(sentence for sentence in more if _ALLOWS.search(sentence))
+    # Only the sentences that close the criterion and allow (outside brackets) are set apart:
+    # "Hemoglobin > 9 g/dL (transfusion is allowed)" mid-list still requires, in its place.
+    trailing = len(more)
+    while trailing and _ALLOWS.search(re.sub(r"\([^()]*\)", "", more[trailing - 1])):
+        trailing -= 1
+    allowed = tuple(more[trailing:])
     if any(re.match(r"(?i)(?:instead|however|but|therefore|then|thus|this|these|they)\b", sentence)
            for sentence in more if sentence not in allowed):
         allowed = ()  # "... will not be excluded. Instead, ...": the sentences lean on each other

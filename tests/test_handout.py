@@ -1,0 +1,165 @@
+"""The handout's shape: page 1 in plain sentences from the record's fields, lab limits
+condensed to one line, the reference part compact, and no page left mostly empty."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from conftest import DATA, FIXED_DAY, OPEN_RECORDS, SEED_RECORD
+from pdfcheck import blank_shares, page_texts, text_of
+
+from sheets import SheetOptions, build_sheet, load_trial, render_pdf
+from sheets.model import Arm, Design, Intervention, PlainCriterion
+from sheets.lab_panels import panels_of
+from sheets.overview import overview_of
+
+OPTIONS = SheetOptions(generated_on=FIXED_DAY)
+
+
+def record(name: str):
+    return load_trial(DATA / "records" / f"{name}.json")
+
+
+def two_arms(control: Arm, *interventions: Intervention):
+    tested = Intervention("Drug A", "DRUG")
+    return replace(
+        record("NCT06356129"),
+        arms=(Arm("Drug A", "EXPERIMENTAL", "", ("Drug: Drug A",)), control),
+        interventions=(tested, *interventions),
+        design=Design(allocation="RANDOMIZED", masking="NONE"),
+    )
+
+
+# ------------------------------------------------------------------------------ page 1
+
+
+def test_page_1_says_what_is_tested_for_whom_and_against_what():
+    about = " ".join(overview_of(record("NCT06356129")).about)
+    assert about.startswith("This trial tests Golcadomide, given with Rituximab")
+    assert "for Large B-cell Lymphoma" in about
+    assert "Some people get a placebo instead" in about
+    assert "It is for people aged 18 to 80 years. It plans to take 850 people." in about
+
+
+@pytest.mark.parametrize(
+    ("control", "says", "never"),
+    [
+        (Arm("Placebo", "PLACEBO_COMPARATOR", "", ("Drug: Placebo",)), "get a placebo instead", "compares"),
+        # an attention-control video typed as a placebo arm is named as what it is
+        (Arm("Video", "PLACEBO_COMPARATOR", "", ("Behavioral: Sleep hygiene video",)),
+         "It compares this with Sleep hygiene video.", "placebo"),
+        (Arm("Sham", "SHAM_COMPARATOR", "", ("Device: Sham stimulation",)), "get a sham instead", "compares"),
+        (Arm("Usual care", "ACTIVE_COMPARATOR", "", ("Drug: Drug B",)), "It compares this with Drug B.", "placebo"),
+        (Arm("Wait list", "NO_INTERVENTION", "", ()), "Some people get no study treatment", "placebo"),
+    ],
+)  # fmt: skip
+def test_the_comparison_is_named_from_the_comparison_arm(control, says, never):
+    interventions = [Intervention(n.split(": ")[1], n.split(": ")[0].upper()) for n in control.intervention_names]
+    about = " ".join(overview_of(two_arms(control, *interventions)).about)
+    assert says in about and never not in about.replace("This trial tests", ""), about
+
+
+def test_the_groups_list_their_treatments_and_the_procedures_are_named_once():
+    overview = overview_of(record("NCT04267848"))
+    assert [g.name for g in overview.groups][0] == "Arm A (platinum doublet, observation)"
+    for group in overview.groups:
+        assert "Carboplatin" in group.gets and "Computed Tomography" not in group.gets
+    assert overview.taking_part[0] == "There are 3 groups. A computer puts each person in one by chance: you cannot choose."
+    assert overview.taking_part[-1] == (
+        "The record mentions scans, blood tests, infusions (medicine through a vein) and questionnaires or interviews."
+    )
+
+
+def test_a_trial_only_for_children_says_so_on_page_1():
+    assert "It is for children aged 3 to 16 years." in overview_of(record("NCT04474964")).about
+
+
+def test_masking_and_schedule_are_said_plainly():
+    taking_part = overview_of(record("NCT06356129")).taking_part
+    assert "You will not know which group you are in, and neither will your study doctors." in taking_part
+    assert "The study follows each person for up to 67 months." in taking_part
+
+
+def test_the_phase_line_does_not_claim_a_comparison_the_trial_may_not_make():
+    sheet = build_sheet(record("NCT06356129"), OPTIONS)  # phase 3, against a placebo
+    phase = next(f.value for f in sheet.facts if f.label == "Phase")
+    assert phase == "Phase 3: tests how well the treatment works in a large group of people"
+
+
+def test_page_1_of_a_joining_sheet_holds_the_overview_and_the_one_contact_to_call():
+    pages = [" ".join(page.split()) for page in page_texts(render_pdf(record("NCT06356129"), OPTIONS))]
+    page_1 = pages[0]
+    assert "What this trial is about" in page_1 and "This trial tests Golcadomide" in page_1
+    assert "What taking part involves" in pages[1].split("Questions for your doctor")[0]  # before the questions
+    assert "Contact BMS Clinical Trials Contact Center" in page_1 and "855-907-3286" in page_1
+
+
+def test_the_full_title_and_the_team_summary_move_to_the_reference_part():
+    text = text_of(render_pdf(record("NCT06356129"), OPTIONS))
+    reference = text[text.index("About this trial, in the study team's words") :]
+    assert "Full title: A Phase 3, Multicenter, Randomized" in reference
+    assert "The purpose of this study is to compare" in reference
+    assert "Full title" not in text[: text.index("What this trial is about")]
+
+
+# -------------------------------------------------------------------------- lab limits
+
+
+def test_a_list_of_lab_limits_becomes_one_line_naming_its_panels():
+    sheet = build_sheet(load_trial(SEED_RECORD), OPTIONS)
+    labs = next(c for c in sheet.inclusion if c.ref == "I-6")
+    assert labs.panels == ("blood_counts", "liver_tests", "kidney_tests", "clotting_tests")
+    assert labs.plain == (
+        "You may be able to join if your blood tests are within the limits the study sets for blood counts, "
+        "liver tests, kidney tests and blood clotting tests. Your care team checks these. The exact limits "
+        "are under I-6 in the study's own wording."
+    )
+    assert not labs.words and "neutrophil count (ANC) ≥ 1.5" in labs.original
+    text = text_of(render_pdf(load_trial(SEED_RECORD), OPTIONS))
+    assert "1.5×10⁹/L" in text[text.index("The study's own wording") :]  # the limits are kept
+
+
+@pytest.mark.parametrize(
+    ("lead", "items", "panels"),
+    [
+        ("You may be able to join if tests show you have good enough organ function:",
+         ("Bilirubin is at most 1.5 times ULN.", "Creatinine clearance is at least 60 mL/min."),
+         ("liver_tests", "kidney_tests")),
+        # one line that is not a lab value keeps the criterion as it is
+        ("You may be able to join if tests show you have good enough organ function:",
+         ("Bilirubin is at most 1.5 times ULN.", "You have no active infection."), ()),
+        ("You may be able to join if your platelet count is at least 100,000.", (), ()),  # one limit reads well
+        ("You may be able to join if this is true for you:", ("Platelets at least 100.", "ANC at least 1.5."), ()),
+    ],
+)  # fmt: skip
+def test_only_a_criterion_made_of_lab_limits_is_condensed(lead, items, panels):
+    criterion = PlainCriterion("inclusion", "\n".join((lead, *items)), "as written")
+    assert panels_of(criterion) == panels
+
+
+def test_a_childs_lab_line_speaks_of_the_child():
+    criterion = PlainCriterion(
+        "exclusion",
+        "Your child cannot join if tests show any of these lab results:\nHemoglobin below 8 g/dL.\nPlatelets below 50,000.",
+        "as written",
+    )
+    from sheets.lab_panels import condensed_line
+
+    line = condensed_line(criterion, panels_of(criterion), "E-3")
+    assert line.startswith("Your child cannot join if your child's blood tests are outside the limits")
+
+
+# ------------------------------------------------------------------------------ layout
+
+
+@pytest.mark.parametrize("path", [SEED_RECORD, *OPEN_RECORDS], ids=lambda p: p.stem)
+def test_no_page_but_the_last_is_more_than_a_quarter_empty(path):
+    shares = blank_shares(render_pdf(load_trial(path), OPTIONS))
+    assert max(shares[:-1], default=0) <= 0.25, [f"{s:.0%}" for s in shares]
+
+
+def test_a_long_criterion_may_break_across_pages_but_keeps_its_lines_whole():
+    pages = page_texts(render_pdf(record("NCT05607199"), OPTIONS))
+    broken = [i for i, page in enumerate(pages[:-1]) if "I-3" in page and "I-4" not in page]
+    assert broken, "the long I-3 of NCT05607199 runs on over a page break"

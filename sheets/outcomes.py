@@ -28,6 +28,7 @@ class OutcomeKind:
     name: str
     what: str
     question: str
+    parent_question: str = ""  # the question in a parent's voice, for a trial only for children
     generic: bool = False
 
 
@@ -59,6 +60,7 @@ def _kinds(lang: str) -> tuple[OutcomeKind, ...]:
             name=k["name"],
             what=k["what"],
             question=k["question"],
+            parent_question=k.get("parent_question", k["question"]),
             generic=k.get("generic", False),
         )
         for k in i18n.data("outcomes", lang)["kind"]

@@ -63,7 +63,9 @@ def _question(path: str, trial: Trial, *, filler: bool = False, **values: object
     entry: Any = _wording()
     for part in path.split("."):
         entry = entry[part]
-    text = entry["text"].format(trial=i18n.text(f"words.{facts.study_word(trial)}"), **values)
+    # A trial only for children is asked about by a parent: "my child", not "me".
+    wording_ = entry["parent"] if "parent" in entry and facts.child_ages(trial) else entry["text"]
+    text = wording_.format(trial=i18n.text(f"words.{facts.study_word(trial)}"), **values)
     return Question(" ".join(text.split()), frozenset(entry["asks"]), entry["weight"], filler)
 
 
@@ -286,14 +288,13 @@ def _outcome_question(trial: Trial) -> Question | None:
         return _question("doctor.outcome_long", trial)
     if kind.generic and not short:
         return _question("doctor.outcome_long", trial)
+    follow_up = kind.parent_question if facts.child_ages(trial) else kind.question
     if kind.what.lower().startswith(measure.lower()) and not facts.is_observational(trial):
-        return _question("doctor.outcome_plain", trial, what=kind.what, follow_up=kind.question)
+        return _question("doctor.outcome_plain", trial, what=kind.what, follow_up=follow_up)
     named = f'"{measure}"' if short else kind.name
     if facts.is_observational(trial):
         return _question("doctor.outcome_observational", trial, outcome=named, what=kind.what)
-    return _question(
-        "doctor.outcome", trial, outcome=named, what=kind.what, follow_up=kind.question
-    )
+    return _question("doctor.outcome", trial, outcome=named, what=kind.what, follow_up=follow_up)
 
 
 # -------------------------------------------------------------------- the coordinator

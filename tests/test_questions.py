@@ -592,3 +592,43 @@ def test_the_nearest_site_is_listed_first_on_the_sheet():
         .sites[0]
         .place.startswith("New York")
     )
+
+
+# ------------------------------------------------------------------- a parent's voice
+
+PARENT_ACTS = {  # questions whose "I" is the parent: deciding, travelling, paying, asking
+    "doctor.child", "doctor.status.RECRUITING", "doctor.status.SUSPENDED", "doctor.status.SUSPENDED_WHY",
+    "doctor.status.AVAILABLE", "doctor.status.TEMPORARILY_NOT_AVAILABLE", "coordinator.where_near",
+    "coordinator.where_many", "coordinator.where_one", "coordinator.where_none", "coordinator.costs",
+    "about.results_later",
+}  # fmt: skip
+
+
+def _entries(table, path=""):
+    for key, value in table.items():
+        if isinstance(value, dict):
+            if isinstance(value.get("text"), str):
+                yield f"{path}{key}", value
+            yield from _entries(value, f"{path}{key}.")
+
+
+def test_every_question_about_the_patient_has_a_parents_voice_that_speaks_of_the_child():
+    from sheets import i18n
+
+    for entry_key, entry in _entries(i18n.data("questions", "en")):
+        patient = re.search(r"\b(?:me|my|I)\b", entry["text"])
+        if patient and entry_key not in PARENT_ACTS:
+            assert "parent" in entry, f"{entry_key} has no parent's voice"
+        if "parent" in entry:
+            assert re.search(r"my child|child like mine|\bwe\b|\bus\b", entry["parent"], re.I), entry_key
+            assert not re.search(r"\bme\b|\bmy (?!child)", entry["parent"]), entry_key
+
+
+def test_a_trial_only_for_children_is_asked_about_in_a_parents_voice():
+    trial = real("NCT04474964")  # ages 3 to 16
+    asked = " ".join((*doctor_questions(trial), *coordinator_questions(trial)))
+    assert "my child's situation" in asked and "How likely is my child's illness to come back" in asked
+    for adult in ("my illness", "my situation", "for me", "help me", "my care", "my health"):
+        assert adult not in asked, adult
+    grown_up = replace(trial, eligibility=replace(trial.eligibility, maximum_age="65 Years"))
+    assert "my situation" in " ".join(doctor_questions(grown_up))

@@ -23,6 +23,7 @@ from .outcomes import plain_outcome
 from .lab_panels import condensed_line, panels_of
 from .overview import Overview, overview_of
 from .qr import qr_svg
+from .questions_facts import child_ages
 from .standing import Standing, standing_of
 from .questions import (
     about_questions,
@@ -38,6 +39,8 @@ if TYPE_CHECKING:
 
 SITES_SHOWN = 5
 COUNTRIES_SHOWN = 6
+LONG_ROW_CHARACTERS = 400  # about 5 lines of a criterion
+LONG_ROW_ITEMS = 4
 QR_SIZE_MM = 30  # with its 4-module quiet zone; the issue asks for at least 25 mm
 
 
@@ -58,6 +61,13 @@ class NumberedCriterion:
     label: str = ""  # whom or which part of the study it is for: "For caregivers"
     note: bool = False  # a note the study put among its criteria: no tick boxes
     panels: tuple[str, ...] = ()  # a lab-value criterion condensed: the panels it names
+
+    @property
+    def long(self) -> bool:
+        """Longer than about five lines: it may break across pages rather than leave one
+        mostly empty (shorter rows stay whole, with their tick boxes)."""
+        words = sum(len(term) + len(meaning) for term, meaning in self.words)
+        return len(self.plain) + words > LONG_ROW_CHARACTERS or len(self.items) > LONG_ROW_ITEMS
 
     @property
     def lead(self) -> str:
@@ -118,6 +128,8 @@ class Sheet:
     notices: tuple[str, ...] = ()  # what the record's dates put in doubt, said on page 1
     call: Contact | None = None  # the one contact page 1 names
     call_is_official: bool = False  # no one to call: the person leading the study instead
+    for_child: bool = False  # the trial only takes children: the sheet speaks to a parent
+    criteria_cut_off: bool = False  # the record's eligibility text ends mid-way ("...")
     happened: tuple[str, ...] = ()  # on an "about" sheet: why it stopped, its results
     overview: Overview = Overview((), (), ())  # page 1's plain sentences (a joining sheet's)
     group_texts: tuple[tuple[str, str], ...] = ()  # each group's description as written
@@ -205,6 +217,8 @@ def _build_sheet(trial: Trial, options: SheetOptions) -> Sheet:
         notices=_notices(standing),
         call=call or (None if standing.joining else official),
         call_is_official=call is None and official is not None and not standing.joining,
+        for_child=bool(child_ages(trial)),
+        criteria_cut_off=trial.eligibility.criteria_text.rstrip().endswith(("...", "…")),
         happened=() if standing.joining else _happened(trial),
         overview=overview,
         group_texts=tuple(
@@ -238,6 +252,8 @@ def _notices(standing: Standing) -> tuple[str, ...]:
         notices.append(t("sheet.past_end", date=wording.date_phrase(standing.past_end)))
     if standing.stale_since:
         notices.append(t("sheet.stale", date=wording.date_phrase(standing.stale_since)))
+    elif standing.undated:
+        notices.append(t("sheet.undated"))
     return tuple(notices)
 
 

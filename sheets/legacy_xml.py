@@ -132,7 +132,11 @@ def trial_from_xml(data: bytes, source: str) -> Trial:
             for c in [*root.findall("overall_contact"), *root.findall("overall_contact_backup")]
         ),
         officials=tuple(_contact(o) for o in root.findall("overall_official")),
-        sites=tuple(_site(location) for location in root.findall("location")),
+        sites=tuple(
+            _site(location)
+            for location in root.findall("location")
+            if _code(_text(location, "status")) != "WITHDRAWN"  # never took part: no place to go
+        ),
         source=label,
     )
 

@@ -147,6 +147,7 @@ class Trial:
     completion_date: str = ""
     planned_dates: frozenset[str] = frozenset()  # which of the three are estimates, by name
     has_results: bool = False  # results are posted on ClinicalTrials.gov
+    expanded_access: bool | None = None  # the record says whether there is an expanded access program
     first_posted: str = ""
     last_updated: str = ""
     sponsor: str = ""
@@ -163,7 +164,7 @@ class Trial:
     secondary_outcomes: tuple[Outcome, ...] = ()
     central_contacts: tuple[Contact, ...] = ()
     officials: tuple[Contact, ...] = ()
-    sites: tuple[Site, ...] = ()
+    sites: tuple[Site, ...] = ()  # where it runs (sites withdrawn before taking part left out)
     site_content: SiteContent = field(default_factory=SiteContent)
     source: str = ""  # where the record came from, for messages
 

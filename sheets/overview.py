@@ -99,7 +99,8 @@ def _comparison(trial: Trial) -> str:
         names = [n for n, _ in facts._arm_interventions(trial, arm) if n.lower() not in shared]
         named = [n for n, t in facts._arm_interventions(trial, arm) if n in names and facts.is_treatment(n, t)]
         if any(re.search(r"(?i)\bplacebo", n) for n in names) or (not names and arm.type == "PLACEBO_COMPARATOR"):
-            return _t("against_placebo")
+            # with a background everyone gets, say what the placebo stands in for
+            return _t("against_placebo_of", tested=join_names(tested)) if background else _t("against_placebo")
         if any(re.search(r"(?i)\bsham", n) for n in names) or (not names and arm.type == "SHAM_COMPARATOR"):
             return _t("against_sham")
         if named:

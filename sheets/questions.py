@@ -99,7 +99,9 @@ def doctor_questions(trial: Trial, standing: Standing | None = None) -> tuple[st
     gets a question that asks whether it is still open, first."""
     status = _status_question(trial, standing)
     # joining is not possible now, or may not be: say so first
-    blocking = status_warning(trial) is not None or (standing is not None and standing.in_doubt)
+    blocking = status_warning(trial) is not None or (
+        standing is not None and (standing.in_doubt or bool(standing.stale_since))
+    )
     candidates = [
         status if blocking else None,
         _fit_question(trial),
@@ -127,6 +129,8 @@ def _status_question(trial: Trial, standing: Standing | None = None) -> Question
         return _question("doctor.status.NOT_YET_RECRUITING_LATE", trial)
     if standing is not None and standing.past_end:
         return _question("doctor.status.OPEN_PAST_END", trial)
+    if standing is not None and standing.stale_since and trial.status == "RECRUITING":
+        return _question("doctor.status.RECRUITING_STALE", trial)
     why = " ".join(trial.why_stopped.split()).rstrip(".")
     if why and len(why.split()) <= SHORT_REASON_WORDS and f"{trial.status}_WHY" in table:
         return _question(f"doctor.status.{trial.status}_WHY", trial, why=why)
@@ -148,6 +152,7 @@ def about_questions(trial: Trial) -> tuple[str, ...]:
         status = None  # "has it posted results?" is answered: the results question says so
     condition = _conditions(trial)
     tested_something = trial.status != "WITHDRAWN" and not facts.is_observational(trial)
+    tested_something = tested_something and trial.expanded_access is not False  # the record says none
     candidates = [
         status,
         results,

@@ -141,6 +141,7 @@ def trial_from_study(study: Any, source: str) -> Trial:
             if _text(_dict(status.get(key)).get("type")).upper() in ("ESTIMATED", "ANTICIPATED")
         ),
         has_results=study.get("hasResults") is True or "resultsSection" in study,
+        expanded_access=_bool(_dict(status.get("expandedAccessInfo")).get("hasExpandedAccess")),
         first_posted=_date(status.get("studyFirstPostDateStruct")),
         last_updated=_date(status.get("lastUpdatePostDateStruct"))
         or _text(status.get("lastUpdateSubmitDate")),
@@ -202,6 +203,7 @@ def trial_from_study(study: Any, source: str) -> Trial:
                 contacts=tuple(_contact(c) for c in _dicts(s.get("contacts"))),
             )
             for s in _dicts(contacts.get("locations"))
+            if _text(s.get("status")) != "WITHDRAWN"  # a site that never took part is no place to go
         ),
         site_content=site_content_from(study.get(SITE_CONTENT_KEY), source_label),
         source=source_label,

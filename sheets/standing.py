@@ -36,6 +36,7 @@ class Standing:
 
     joining: bool  # open or about to open: the sheet to join it
     stale_since: str = ""  # the record's last update, when over a year before the sheet
+    undated: bool = False  # an open trial whose record gives no date of its last update
     late_start: str = ""  # not yet recruiting, though its planned start is over 6 months past
     past_end: str = ""  # open, though the date it planned to finish its main results has passed
     # (a late start says more, so a trial flagged for one is not flagged for the other)
@@ -65,6 +66,7 @@ def standing_of(trial: Trial, on: date) -> Standing:
     past = joining and not late and trial.status != "AVAILABLE" and end is not None and end < on
     return Standing(
         joining=joining,
+        undated=joining and updated is None,
         stale_since=trial.last_updated if stale else "",
         late_start=trial.start_date if late else "",
         past_end=(trial.primary_completion_date or trial.completion_date) if past else "",

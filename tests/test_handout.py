@@ -38,7 +38,7 @@ def test_page_1_says_what_is_tested_for_whom_and_against_what():
     about = " ".join(overview_of(record("NCT06356129")).about)
     assert about.startswith("This trial tests Golcadomide, given with Rituximab")
     assert "for Large B-cell Lymphoma" in about
-    assert "Some people get a placebo instead" in about
+    assert "some people get a placebo instead of Golcadomide" in about
     assert "It is for people aged 18 to 80 years. It plans to take 850 people." in about
 
 
@@ -163,3 +163,41 @@ def test_a_long_criterion_may_break_across_pages_but_keeps_its_lines_whole():
     pages = page_texts(render_pdf(record("NCT05607199"), OPTIONS))
     broken = [i for i, page in enumerate(pages[:-1]) if "I-3" in page and "I-4" not in page]
     assert broken, "the long I-3 of NCT05607199 runs on over a page break"
+
+
+# ------------------------------------------------- what a nurse's review of five sheets found
+
+
+def test_sites_withdrawn_before_taking_part_are_not_counted_or_listed():
+    trial = record("NCT06356129")
+    assert len(trial.sites) == 327 and len({s.country for s in trial.sites}) == 38  # 343 and 39 with them
+    assert not any(s.status == "WITHDRAWN" for s in trial.sites)
+    facts = {f.label: f.value for f in build_sheet(trial, OPTIONS).facts}
+    assert facts["Where"] == "327 sites in 38 countries"
+
+
+def test_with_a_background_everyone_gets_the_placebo_is_said_to_replace_only_the_tested_drug():
+    about = overview_of(record("NCT06356129")).about
+    assert about[1] == (
+        "Everyone gets the treatments it is given with; some people get a placebo instead of Golcadomide: "
+        "something made to look like it, without its active part."
+    )
+
+
+def test_a_sheet_for_a_childs_trial_asks_whether_it_fits_the_child():
+    text = text_of(render_pdf(record("NCT04474964"), OPTIONS))
+    assert "Does this trial fit my child?" in text and "Does this trial fit me?" not in text
+    assert "Yes: this is true for your child. No: it is not." in text
+
+
+def test_criteria_cut_off_in_the_record_are_said_to_be_cut_off():
+    sheet = build_sheet(record("NCT06171568"), OPTIONS)  # its criteria end "Patient over 18 years..."
+    assert sheet.criteria_cut_off
+    assert "The record's list of who can join seems to be cut off." in text_of(render_pdf(record("NCT06171568"), OPTIONS))
+    assert not build_sheet(load_trial(SEED_RECORD), OPTIONS).criteria_cut_off
+
+
+def test_a_note_among_the_criteria_says_there_is_nothing_to_tick_not_that_it_is_no_rule():
+    sheet = build_sheet(record("NCT06356129"), OPTIONS)
+    note = next(c for c in sheet.exclusion if c.note)
+    assert note.plain.startswith("A note from the study, nothing to tick:")

@@ -123,7 +123,7 @@ def test_a_notice_among_the_criteria_is_a_note_not_a_rule_to_tick():
     said = line("Some study details about the eligibility criteria are purposely omitted at this time to "
                 "preserve scientific integrity. Full details will be posted at the conclusion of the study.",
                 "exclusion")  # NCT03861078
-    assert said.note and said.plain.startswith("A note from the study, not a rule: Some study details")
+    assert said.note and said.plain.startswith("A note from the study, nothing to tick: Some study details")
     assert "cannot join" not in said.plain
 
 
@@ -314,16 +314,16 @@ def test_hemoglobin_a1c_is_explained_as_the_blood_sugar_test_it_is():
 FOUND_CRITICAL = [
     # round 4, fresh sample (seed 47)
     ("exclusion", "For patients who refuse to participate in the tight monitoring arm, they will be consented "
-     "and recruited to the control arm for comparison.", "A note from the study, not a rule:", "cannot join"),
+     "and recruited to the control arm for comparison.", "A note from the study, nothing to tick:", "cannot join"),
     ("exclusion", "no food allergies", "Ask the study team what it means:", "has no food allergies"),
     ("exclusion", "any kind of intra-abdominal or extra abdominal surgery within 3 months of baseline",
      "extra abdominal surgery", "extra belly"),
     ("exclusion", "Liver dysfunction, child pugh B or worse", "child pugh B or worse", "any of these"),
     # the hunt over 600 fresh criteria (seeds 101-104)
     ("exclusion", "Other protocol-defined inclusion/exclusion criteria could apply.",
-     "A note from the study, not a rule:", "cannot join"),
+     "A note from the study, nothing to tick:", "cannot join"),
     ("inclusion", "Other, more specific inclusion criteria are defined in the protocol.",
-     "A note from the study, not a rule:", "may be able to join"),
+     "A note from the study, nothing to tick:", "may be able to join"),
     ("exclusion", "Participation in Experiment #1 or Experiment #2 of the larger study",
      "Participation in Experiment #1", "you are taking part"),
     ("inclusion", "Gestational age < 36 weeks.", "gestational age is less than 36 weeks", "weeks of pregnancy"),
@@ -355,7 +355,7 @@ FOUND_CRITICAL = [
     ("exclusion", "any maternal or infant chronic illness", "Any maternal or baby chronic illness", "you have any"),
     # a fourth hunt over 600 fresh criteria (seeds 401-404)
     ("inclusion", "Patients that are enrolled in post-marketing studies will be allowed to enroll into the current "
-     "study", "A note from the study, not a rule:", "may be able to join"),
+     "study", "A note from the study, nothing to tick:", "may be able to join"),
     ("exclusion", "hospitalized for AF in the past three months.", "you have been in the hospital", "you are in"),
     ("inclusion", "Patients undergoing laparotomy for both benign and malignant diagnoses will be included in this "
      "study", "will be included in this study", "you are having"),

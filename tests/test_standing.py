@@ -149,7 +149,7 @@ def test_a_closed_trial_with_results_asks_about_them_and_about_what_else_to_do()
     questions = build_sheet(trial, SheetOptions(generated_on=DAY)).doctor_questions
     assert questions[0] == "This trial has posted its results. What do they show, and what do they mean for me?"
     assert any("another trial open now for Atopic Dermatitis" in q for q in questions)
-    assert any("expanded access" in q for q in questions)
+    assert not any("expanded access" in q for q in questions)  # the record says there is none
     assert not any("Are its results out" in q for q in questions)  # answered by the record
 
 
@@ -163,3 +163,26 @@ def test_the_next_change_is_the_first_day_a_banner_appears():
     late = open_trial(status="NOT_YET_RECRUITING", start_date="2026-11-15", primary_completion_date="2030-01")
     assert next_change(late, DAY) == date(2027, 5, 16)
     assert next_change(open_trial(status="COMPLETED", last_updated="2026-01-01"), DAY) is None
+
+
+def test_an_open_trial_whose_record_gives_no_update_date_says_so():
+    trial = open_trial(last_updated="")
+    assert standing_of(trial, DAY).undated
+    assert build_sheet(trial, SheetOptions(generated_on=DAY)).notices == (
+        "The record does not say when it was last updated, so its status may be out of date: check the "
+        "live page (scan the QR code) or ask the study team.",
+    )
+    assert not standing_of(open_trial(status="COMPLETED", last_updated=""), DAY).undated
+
+
+def test_a_stale_recruiting_record_asks_whether_it_is_still_open_instead_of_how_soon_to_decide():
+    questions = build_sheet(open_trial(last_updated="2025-06-01"), SheetOptions(generated_on=DAY)).doctor_questions
+    assert questions[0].startswith("The record says this trial is taking patients, but it has not been updated")
+    assert not any("taking patients now" in q for q in questions)
+
+
+def test_no_expanded_access_question_when_the_record_says_there_is_none():
+    trial = load_trial(DATA / "records" / "NCT00711542.json")  # hasExpandedAccess: false
+    assert trial.expanded_access is False
+    assert not any("expanded access" in q for q in build_sheet(trial, SheetOptions(generated_on=DAY)).doctor_questions)
+    assert any("expanded access" in q for q in build_sheet(replace(trial, expanded_access=None)).doctor_questions)

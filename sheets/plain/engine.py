@@ -35,7 +35,7 @@ FRAMES = {
 TRAIT = {"you": "this is true for you:", "child": "this is true for your child:"}
 AS_WRITTEN = "this is true (in the study's words):"
 NOTHING = "The study lists nothing here."
-NOTE = "A note from the study, not a rule:"
+NOTE = "A note from the study, nothing to tick:"
 COUNTED = 'This line counts toward "{lead}":'
 ASK = ("The study lists this among the reasons you cannot join, but words it as something you need. "
        "Ask the study team what it means:")

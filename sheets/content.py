@@ -141,6 +141,11 @@ class Sheet:
         return bool(self.inclusion or self.exclusion)
 
     @property
+    def originals(self) -> tuple[tuple[str, str], ...]:
+        """(reference, the criterion as the record words it), for the reference part."""
+        return tuple((c.ref, c.original) for c in self.inclusion + self.exclusion)
+
+    @property
     def document_title(self) -> str:
         return i18n.text("sheet.document_title", self.lang, nct_id=self.nct_id, title=self.title)
 

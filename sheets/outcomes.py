@@ -73,18 +73,34 @@ def outcome_kinds_glossary() -> tuple[tuple[str, str], ...]:
 
 
 def kind_of(outcome: Outcome) -> OutcomeKind | None:
-    """The outcome's kind: specific kinds before generic ones, the measure before its description.
+    """The outcome's kind, read from its measure: specific kinds before generic ones.
 
     A measure like "Phase 2: to evaluate the efficacy" says little; its description
     ("Objective Response Rate per RECIST 1.1") says what is counted, so it beats "efficacy".
+    But a measure that names something no kind knows ("Fluence level") is not given a kind
+    from words in its description ("... and adverse events"): that would be a guess.
     """
-    texts = (clean_measure(outcome.measure), outcome.description)
-    for generic in (False, True):
-        for text in texts:
-            for kind in outcome_kinds():
-                if kind.generic == generic and text and kind.pattern.search(text):
-                    return kind
-    return None
+    measure = clean_measure(outcome.measure)
+    specific = _first_kind(measure, generic=False)
+    if specific is not None:
+        return specific
+    general = _first_kind(measure, generic=True)
+    if measure and general is None and not _VAGUE.match(measure):
+        return None  # the measure names something else: restate it, do not guess
+    return _first_kind(outcome.description, generic=False) or general or _first_kind(
+        outcome.description, generic=True
+    )
+
+
+# A measure that names no quantity of its own ("Evaluation of the functional", "Assessment of
+# outcome"): its description may say what is counted.
+_VAGUE = re.compile(r"(?i)^(?:evaluation|assessment|measurement|analysis|change|effects?|outcomes?|results?)\b")
+
+
+def _first_kind(text: str, *, generic: bool) -> OutcomeKind | None:
+    return next(
+        (k for k in outcome_kinds() if k.generic == generic and text and k.pattern.search(text)), None
+    )
 
 
 def clean_measure(measure: str) -> str:

@@ -146,3 +146,11 @@ def test_every_real_outcome_has_plain_words_and_its_original(path):
 def test_real_primary_outcomes_get_the_kind_a_reader_would_give_them(nct_id, kinds):
     trial = load_trial(next(p for p in RECORDS if p.stem == nct_id))
     assert [plain_outcome(o).kind for o in trial.primary_outcomes] == kinds
+
+
+def test_a_measure_that_names_something_no_kind_knows_is_restated_not_guessed_from_its_description():
+    laser = Outcome("Fluence level reached", description="Dose escalation monitored for adverse events")
+    assert kind_of(laser) is None
+    assert plain_outcome(laser).what == "Fluence level reached"
+    vague = Outcome("Evaluation of the functional", description="The Modified Rankin Scale (MRS)")
+    assert kind_of(vague).key == "daily_function"  # a measure that says nothing: its description does

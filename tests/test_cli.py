@@ -129,3 +129,18 @@ def test_version_and_help(runner):
     for args in (["--help"], ["make", "--help"]):
         result = runner.invoke(main, args)
         assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def test_a_sheet_made_from_a_file_never_loads_the_http_client(tmp_path):
+    """httpx costs a cold `sheets make` about 0.1 s; a file needs no network."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "seed.pdf"
+    code = (
+        "import sys; from click.testing import CliRunner; from sheets.cli import main; "
+        f"r = CliRunner().invoke(main, ['make', {str(SEED_RECORD)!r}, '-o', {str(out)!r}]); "
+        "assert r.exit_code == 0, r.output; print('httpx' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False" and out.read_bytes().startswith(b"%PDF-")

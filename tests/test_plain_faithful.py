@@ -370,6 +370,9 @@ FOUND_CRITICAL = [
     ("exclusion", "diagnosed adverse pregnancy outcomes at recruitment; Women with a previous history of CT will not "
      "be excluded. Instead, the investigators will conduct sub-analysis.", "will not be excluded. Instead",
      "However,"),
+    # a critical hunt over 300 fresh criteria (seeds 601-602)
+    ("inclusion", "Neonates: For whom a blood sample was prescribed as part of their routine care",
+     "their routine care", "your routine care"),
     # the sixth full audit (kept sample, seed 12; fresh seed 71)
     ("exclusion", "Having a seating modification applied at least 1 year before being included in the study",
      "before being included in the study.", "before being."),

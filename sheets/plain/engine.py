@@ -335,7 +335,10 @@ def _candidates(text: str):
     yield "trait", f"{APPLIES} {swap_words(trait)}", [], ()
 
 
-_THIRD_PERSON = re.compile(r"(?i)\b(?:patients?|subjects?|participants?|they|individuals?|persons?|people)\b")
+_THIRD_PERSON = re.compile(
+    r"(?i)\b(?:patients?|subjects?|participants?|they|individuals?|persons?|people|newborns?|neonates?|"
+    r"infants?|babies|baby|children|child|volunteers?)\b"
+)
 _DOUBLED = re.compile(r"\b([a-z]+)\s+\1\b")  # "the the"; never "as AS" (a word and an abbreviation)
 
 

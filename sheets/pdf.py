@@ -16,12 +16,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, path2url
-
 from .errors import SheetsError
 from .resources import fonts_dir, templates_dir
+from .weasy import CSS, HTML, FontConfiguration, URLFetcher, path2url
 
 STYLESHEET = "sheet.css"
 LARGE_PRINT = "large-print.css"  # laid over sheet.css for --large-print

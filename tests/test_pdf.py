@@ -196,3 +196,14 @@ def test_the_seed_sheet_text_matches_the_reviewed_golden_text(seed_pdf):
     if os.environ.get("UPDATE_GOLDEN"):
         golden.write_text(pages, "utf-8")
     assert pages == golden.read_text("utf-8"), "run UPDATE_GOLDEN=1 make test and review the diff"
+
+
+def test_weasyprint_is_imported_without_leaving_the_library_search_switched_off():
+    import ctypes.util
+    import subprocess
+    import sys
+
+    code = ("import ctypes.util; f = ctypes.util.find_library; import sheets.pdf, weasyprint; "
+            "assert ctypes.util.find_library is f; print(weasyprint.__version__)")  # fmt: skip
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() and ctypes.util.find_library.__module__ == "ctypes.util"

@@ -24,7 +24,7 @@ from .lab_panels import condensed_line, panels_of
 from .overview import Overview, overview_of
 from .qr import qr_svg
 from .questions_facts import child_ages
-from .standing import Standing, standing_of
+from .standing import Standing, age_conflict, standing_of
 from .questions import (
     about_questions,
     coordinator_questions,
@@ -219,7 +219,7 @@ def _build_sheet(trial: Trial, options: SheetOptions) -> Sheet:
         if standing.joining
         else (),
         joining=standing.joining,
-        notices=_notices(standing),
+        notices=_notices(standing) + _age_notice(trial) if standing.joining else _notices(standing),
         call=call or (None if standing.joining else official),
         call_is_official=call is None and official is not None and not standing.joining,
         for_child=bool(child_ages(trial)),
@@ -260,6 +260,16 @@ def _notices(standing: Standing) -> tuple[str, ...]:
     elif standing.undated:
         notices.append(t("sheet.undated"))
     return tuple(notices)
+
+
+def _age_notice(trial: Trial) -> tuple[str, ...]:
+    """An "ask the study team" note when the record states its age limits two ways."""
+    said = age_conflict(trial, tuple(parse_criteria(trial.eligibility.criteria_text)))
+    if not said:
+        return ()
+    ages = wording.age_range(trial.eligibility.minimum_age, trial.eligibility.maximum_age)
+    key = "sheet.age_conflict_child" if child_ages(trial) else "sheet.age_conflict"
+    return (i18n.text(key, ages=ages, criterion=" ".join(said.split()).rstrip(".;, ")),)
 
 
 def _happened(trial: Trial) -> tuple[str, ...]:

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .model import Trial
+from .model import Criterion, Trial
 
 # Statuses under which a person can still join (or ask for) the treatment: these get the
 # sheet for joining, with its tick list. Every other status, and a record that gives none,
@@ -109,3 +109,65 @@ def _months_later(day: date, months: int) -> date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+# ------------------------------------------------------------------ ages said two ways
+
+_AGE_LINE = re.compile(r"(?i)\bage[ds]?\b|\byears? old\b|\byears? of age\b")
+_YEARS = r"\s*(?:years?|yrs?)?(?:\s*(?:of age|old))?"
+_AGE_NUMBER = r"(?:age\s*(\d+)|(\d+)(?=\s*(?:years?|yrs?)\b))"  # an age, not a lab value
+_RANGE = re.compile(rf"(\d+){_YEARS}\s*(?:-|–|to|and)\s*(\d+)\s*(?:years?|yrs?)", re.I)
+_AT_LEAST = re.compile(
+    rf"(?:>=|≥|at least)\s*{_AGE_NUMBER}|(\d+){_YEARS}\s*(?:and|or)\s*(?:older|above|over|beyond)", re.I
+)
+_MORE_THAN = re.compile(rf"(?:(?<![<>])>(?!=)|more than|older than|over|above)\s*{_AGE_NUMBER}", re.I)
+_AT_MOST = re.compile(rf"(?:<=|≤|at most|up to)\s*{_AGE_NUMBER}", re.I)
+_LESS_THAN = re.compile(rf"(?:(?<![<>])<(?!=)|less than|younger than|under|below)\s*{_AGE_NUMBER}", re.I)
+_CONDITIONAL = re.compile(r"(?i)^\W*(?:for|if|in|when|among)\b")  # "For adolescents under 18, ..."
+
+
+def age_conflict(trial: Trial, criteria: tuple[Criterion, ...]) -> str:
+    """The first inclusion criterion whose age limits differ from the record's age fields
+    ("more than 3 years and less than 16 years" against "3 Years" to "16 Years"), as written;
+    "" when they agree or either side gives none. Ages are compared in whole years, so "more
+    than 17" agrees with 18, and "under 60" does not agree with a maximum of 60."""
+    low, high = _field_years(trial.eligibility.minimum_age), _field_years(trial.eligibility.maximum_age)
+    if low is None and high is None:
+        return ""
+    for criterion in criteria:
+        if criterion.kind != "inclusion" or not _AGE_LINE.search(criterion.original):
+            continue
+        if _CONDITIONAL.match(criterion.original):
+            continue  # an age that picks out a group, not the trial's age limit
+        said_low, said_high = _criterion_years(criterion.original)
+        if (said_low is not None and low is not None and said_low != low) or (
+            said_high is not None and high is not None and said_high != high
+        ):
+            return criterion.original
+    return ""
+
+
+def _field_years(text: str) -> int | None:
+    match = re.fullmatch(r"\s*(\d+)\s*years?\s*", text, re.I)
+    return int(match[1]) if match else None
+
+
+def _criterion_years(text: str) -> tuple[int | None, int | None]:
+    """(youngest, oldest) whole years an inclusion criterion allows, where it says."""
+    found = _RANGE.search(text)
+    if found:
+        return int(found[1]), int(found[2])
+    low = high = None
+    if (match := _AT_LEAST.search(text)) is not None:
+        low = _number(match)
+    elif (match := _MORE_THAN.search(text)) is not None:
+        low = _number(match) + 1
+    if (match := _AT_MOST.search(text)) is not None:
+        high = _number(match)
+    elif (match := _LESS_THAN.search(text)) is not None:
+        high = _number(match) - 1
+    return low, high
+
+
+def _number(match: re.Match[str]) -> int:
+    return int(next(group for group in match.groups() if group))

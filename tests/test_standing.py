@@ -38,7 +38,9 @@ STATUSES = [
 def open_trial(**changes) -> Trial:
     """A recruiting trial whose record is fresh on DAY: each test changes one thing."""
     trial = load_trial(DATA / "records" / "NCT04474964.json")  # recruiting, ends 2030
-    return replace(trial, **{"last_updated": "2026-10-01", **changes})
+    # its age fields made to agree with its criteria ("more than 3 and less than 16")
+    ages = replace(trial.eligibility, minimum_age="4 Years", maximum_age="15 Years")
+    return replace(trial, **{"last_updated": "2026-10-01", "eligibility": ages, **changes})
 
 
 @pytest.mark.parametrize(("status", "joining", "says"), STATUSES, ids=lambda s: str(s))
@@ -186,3 +188,34 @@ def test_no_expanded_access_question_when_the_record_says_there_is_none():
     assert trial.expanded_access is False
     assert not any("expanded access" in q for q in build_sheet(trial, SheetOptions(generated_on=DAY)).doctor_questions)
     assert any("expanded access" in q for q in build_sheet(replace(trial, expanded_access=None)).doctor_questions)
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "criterion", "conflict"),
+    [
+        ("3 Years", "16 Years", "Age more than 3 years and less than 16 years.", True),  # NCT04474964
+        ("18 Years", "60 Years", "Healthy adults under age 60", True),  # NCT05594173
+        ("18 Years", "75 Years", "Aged 18-75 years, without gender restriction.", False),
+        ("18 Years", "", "Age >= 18 years", False),
+        ("18 Years", "", "Participants must be ≥18 years of age", False),
+        ("18 Years", "", "Age of 18 years and beyond;", False),
+        ("18 Years", "", "Older than 17 years", False),  # whole years: the same limit
+        ("21 Years", "", "Age ≥ 18 years", True),
+        ("13 Years", "20 Years", "For adolescents under 18 years of age, able to provide assent", False),  # a group
+        ("18 Years", "99 Years", "Creatinine clearance over 60 mL/min ([140 - Age] x weight)", False),  # no age
+    ],
+)  # fmt: skip
+def test_age_limits_stated_two_ways_in_a_record_are_caught(low, high, criterion, conflict):
+    from sheets.model import Criterion, Eligibility
+    from sheets.standing import age_conflict
+
+    trial = Trial("NCT00000001", eligibility=Eligibility(minimum_age=low, maximum_age=high))
+    assert bool(age_conflict(trial, (Criterion("inclusion", criterion),))) is conflict
+
+
+def test_a_childs_sheet_asks_the_team_which_age_limit_is_right():
+    notices = build_sheet(load_trial(DATA / "records" / "NCT04474964.json"), SheetOptions(generated_on=DAY)).notices
+    assert notices[-1] == (
+        'The record gives two age limits: 3 to 16 years in its age fields, and "Age more than 3 years and less '
+        'than 16 years" in its criteria. Ask the study team which is right if your child is near either limit.'
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import TYPE_CHECKING
 
 from . import i18n, wording
@@ -24,7 +25,7 @@ from .lab_panels import condensed_line, panels_of
 from .overview import Overview, overview_of
 from .qr import qr_svg
 from .questions_facts import child_ages
-from .standing import Standing, age_conflict, standing_of
+from .standing import Standing, age_conflict, last_day, standing_of
 from .questions import (
     about_questions,
     coordinator_questions,
@@ -195,7 +196,12 @@ def _build_sheet(trial: Trial, options: SheetOptions) -> Sheet:
         status_warning=status_warning(trial) or "",
         # an "about" sheet says why it stopped under "what happened"; page 1's overview
         # sentences say what a joining sheet's size, condition and treatments are
-        facts=_facts(trial, why_stopped=standing.joining, said_above=bool(overview.about)),
+        facts=_facts(
+            trial,
+            why_stopped=standing.joining,
+            said_above=bool(overview.about),
+            in_doubt=standing.in_doubt or bool(standing.stale_since),
+        ),
         summary=_paragraphs(trial.site_content.plain_summary or trial.brief_summary),
         summary_is_plain=bool(trial.site_content.plain_summary),
         who=_who(trial),
@@ -219,7 +225,7 @@ def _build_sheet(trial: Trial, options: SheetOptions) -> Sheet:
         if standing.joining
         else (),
         joining=standing.joining,
-        notices=_notices(standing) + _age_notice(trial) if standing.joining else _notices(standing),
+        notices=_notices(standing, options.generated_on) + (_age_notice(trial) if standing.joining else ()),
         call=call or (None if standing.joining else official),
         call_is_official=call is None and official is not None and not standing.joining,
         for_child=bool(child_ages(trial)),
@@ -247,7 +253,7 @@ def _one_to_call(trial: Trial, options: SheetOptions) -> Contact | None:
     return next((c for c in trial.central_contacts if c.phone or c.email), None)
 
 
-def _notices(standing: Standing) -> tuple[str, ...]:
+def _notices(standing: Standing, on: date) -> tuple[str, ...]:
     """One sentence for each thing the record's dates put in doubt, most pressing first."""
     t = i18n.text
     notices = []
@@ -256,7 +262,9 @@ def _notices(standing: Standing) -> tuple[str, ...]:
     if standing.past_end:
         notices.append(t("sheet.past_end", date=wording.date_phrase(standing.past_end)))
     if standing.stale_since:
-        notices.append(t("sheet.stale", date=wording.date_phrase(standing.stale_since)))
+        years = (on - (last_day(standing.stale_since) or on)).days // 365
+        key = "sheet.stale_years" if years >= 2 else "sheet.stale"
+        notices.append(t(key, date=wording.date_phrase(standing.stale_since), years=years))
     elif standing.undated:
         notices.append(t("sheet.undated"))
     return tuple(notices)
@@ -381,10 +389,15 @@ def _outcomes(trial: Trial, secondary: bool) -> tuple[OutcomeLine, ...]:
     return tuple(lines)
 
 
-def _facts(trial: Trial, *, why_stopped: bool = True, said_above: bool = False) -> tuple[Fact, ...]:
+def _facts(
+    trial: Trial, *, why_stopped: bool = True, said_above: bool = False, in_doubt: bool = False
+) -> tuple[Fact, ...]:
     t = i18n.text
     not_given = t("trial_facts.not_given")
-    facts = [Fact(t("trial_facts.status"), wording.status_label(trial.status) or not_given)]
+    status = wording.status_label(trial.status) or not_given
+    if in_doubt:  # the record's own dates put its status in doubt: a note on page 1 says why
+        status = t("trial_facts.status_in_doubt", status=status)
+    facts = [Fact(t("trial_facts.status"), status)]
     if trial.why_stopped and why_stopped:
         facts.append(Fact(t("trial_facts.why_stopped"), trial.why_stopped))
     phase = wording.phase_label(trial.phases)

@@ -165,7 +165,7 @@ def _taking_part(trial: Trial) -> tuple[str, ...]:
     follow = facts.follow_up(trial)
     if follow:
         lines.append(_t("follow_up", span=_span(follow)))
-    procedures = _procedures(trial)
+    procedures = procedures_named(trial)
     if procedures:
         lines.append(_t("mentions", things=join_names(procedures, limit=len(procedures))))
     return tuple(lines)
@@ -177,7 +177,8 @@ def _span(text: str) -> str:
     return wording.count_phrase(int(number), unit.rstrip("s"))
 
 
-def _procedures(trial: Trial) -> list[str]:
+def procedures_named(trial: Trial) -> list[str]:
+    """The procedures the record mentions, in plain words of the sheet's language."""
     texts = [
         *(f"{i.name} {i.type.replace('_', ' ')} {i.description}" for i in trial.interventions),
         *(f"{a.label} {a.description}" for a in trial.arms),

@@ -22,6 +22,7 @@ from . import i18n, wording
 from . import questions_facts as facts
 from .model import Trial
 from .outcomes import clean_measure, kind_of
+from .overview import procedures_named
 from .questions_facts import join_names, nearest_site
 from .standing import Standing
 from .wording import count_phrase
@@ -317,6 +318,7 @@ def coordinator_questions(trial: Trial, *, near: str | None = None) -> tuple[str
         _where_question(trial, near),
         _question("coordinator.costs", trial),
         _question("coordinator.screening", trial),
+        _procedures_question(trial),
         _question("coordinator.own_doctor", trial),
         _question("coordinator.leaving", trial),
         _after_question(trial),
@@ -328,6 +330,14 @@ def coordinator_questions(trial: Trial, *, near: str | None = None) -> tuple[str
         ),
     ]
     return _choose(candidates, *COORDINATOR_RANGE)
+
+
+def _procedures_question(trial: Trial) -> Question | None:
+    """Biopsies, scans, infusions, hospital stays ... that the record mentions: what the study adds."""
+    things = procedures_named(trial)
+    if not things:
+        return None
+    return _question("coordinator.procedures", trial, things=join_names(things, limit=len(things)))
 
 
 def _visits_question(trial: Trial) -> Question:

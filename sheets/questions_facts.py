@@ -142,7 +142,9 @@ def has_sham(trial: Trial) -> bool:
 
 
 def _mentions(trial: Trial, word: str) -> bool:
-    texts = [i.name for i in trial.interventions] + [f"{a.type} {a.label}" for a in trial.arms]
+    """Whether the record names a placebo or sham: in an intervention or an arm's name, never
+    from the arm's type alone (routine fasting in a "sham comparator" arm is no sham)."""
+    texts = [i.name for i in trial.interventions] + [a.label for a in trial.arms]
     return any(re.search(rf"\b{word}", t, re.IGNORECASE) for t in texts)
 
 

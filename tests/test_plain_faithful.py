@@ -420,3 +420,14 @@ def test_a_word_inside_a_term_that_means_something_else_is_not_explained(criteri
 def test_ambulatory_means_able_to_walk_unless_the_text_speaks_of_same_day_care():
     assert dict(line("Baseline independent ambulatory status").words)["ambulatory"] == "able to walk"
     assert "same day" in dict(line("Scheduled for ambulatory surgery").words)["ambulatory"]
+
+
+def test_an_exclusion_worded_as_what_you_must_not_have_is_sent_to_the_study_team():
+    said = line("Phase 3: Patients with known CNS lesions must not have any of the following: Any untreated brain "
+                "lesions > 1.0 cm in size; Any brainstem lesions", "exclusion")  # NCT04613596 E-3
+    assert said.plain.startswith("The study lists this among the reasons you cannot join, but words it as")
+    assert "You cannot join if you are not outpatient" not in line(
+        "Patients must not be outpatient total hip or knee procedure", "exclusion").plain  # NCT03863743
+    kept = line("Clients who are currently obtaining optimum professional treatment that should not be ended",
+                "exclusion")
+    assert kept.plain.startswith("You cannot join")

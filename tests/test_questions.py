@@ -632,3 +632,12 @@ def test_a_trial_only_for_children_is_asked_about_in_a_parents_voice():
         assert adult not in asked, adult
     grown_up = replace(trial, eligibility=replace(trial.eligibility, maximum_age="65 Years"))
     assert "my situation" in " ".join(doctor_questions(grown_up))
+
+
+def test_the_procedures_the_record_mentions_are_asked_about():
+    asked = coordinator_questions(real("NCT04267848"))
+    assert (
+        "The record mentions scans, blood tests, infusions (medicine through a vein) and questionnaires or "
+        "interviews. Which of these are only for the study, and how often would I have them?"
+    ) in asked
+    assert not any("The record mentions" in q for q in coordinator_questions(real("NCT05430971")))

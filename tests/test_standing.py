@@ -219,3 +219,12 @@ def test_a_childs_sheet_asks_the_team_which_age_limit_is_right():
         'The record gives two age limits: 3 to 16 years in its age fields, and "Age more than 3 years and less '
         'than 16 years" in its criteria. Ask the study team which is right if your child is near either limit.'
     )
+
+
+def test_a_record_years_old_says_how_many_years_and_its_status_is_marked_as_the_records_word():
+    trial = open_trial(last_updated="2017-09-19")
+    sheet = build_sheet(trial, SheetOptions(generated_on=DAY))
+    assert "The record's last update was September 19, 2017, more than 9 years before this sheet" in sheet.notices[-1]
+    assert sheet.facts[0].value == "Recruiting, as the record says (see the note below)"
+    fresh = build_sheet(open_trial(), SheetOptions(generated_on=DAY))
+    assert fresh.facts[0].value == "Recruiting"

@@ -80,7 +80,7 @@ def shape_of(criterion: Criterion, defined: Mapping[str, str]) -> Shape:
         text = inline["body"]
     if _STUDY_RULE.search(text):
         return Shape(text, label, rule_during_study=True)
-    if criterion.kind == "exclusion" and _REQUIREMENT.match(text):
+    if criterion.kind == "exclusion" and (_REQUIREMENT.match(text) or _MUST_NOT.search(text)):
         # "No history of Crohn's disease" listed among reasons you cannot join: read as written
         # it excludes nearly everyone; read the other way it guesses. The study team can say.
         return Shape(text, label, about_someone_else=other, reads_as_requirement=True)
@@ -115,8 +115,14 @@ _NOTICE = re.compile(  # a note that opens the line; one glued after a criterion
     r"|(?:sex|gender)\s*:\s*(?:all|both|any)\W*$"
     r"|(?:other|additional|more)\b[^.]*\bcriteria\b[^.]*\b(?:apply|applies|defined|described|listed|in the protocol)\b"
     r"|no inclusion if\b"
+    r"|the (?:above|foregoing) (?:information|list|criteria)\b[^.]{0,40}\bnot (?:intended|meant) to\b"
     r"|(?:for\s+)?(?:patients|subjects|participants|those)\s+who\s+(?:refuse|decline)\w*\b[^.]*\bwill be "
     r"(?:consented|recruited|enrolled|randomi[sz]ed|assigned|allocated|offered)\b)"
+)
+# "Patients with brain lesions must not have any of the following: ..." among reasons you cannot
+# join: ticked "yes, true for me", it would say the opposite of what it means.
+_MUST_NOT = re.compile(  # the criterion's own rule, not a clause about a thing ("... that should not be ended")
+    r"(?i)(?<!that )(?<!which )\b(?:must|should|shall) not (?:have|be|show|meet|receive|use|take|present)\b"
 )
 _REQUIREMENT = re.compile(  # "No history of X", "No food allergies" among reasons you cannot join
     r"(?i)^(?:there (?:is|are|must be) )?(?:(?:absence of|without|free (?:of|from)|not having)\s+"
@@ -156,8 +162,8 @@ _NOTHING = re.compile(
     r"|(?:this|the) (?:[\w-]+ )*(?:study|trial) (?:does not have|has no) (?:any )?(?:specific )?(?:exclusion|inclusion) criteria)\W*$"
 )
 _NAMES_THE_LIST = re.compile(r"(?i)\b(?:inclusion|exclusion|eligibility)\s+criteri(?:a|on)\b")
-_COUNTED = re.compile(
-    r"(?i)\b(?:at least|more than|at most|any|\d+|one|two|three|four|five)\s+(?:or more\s+)?of\s+(?:the\s+)?"
+_COUNTED = re.compile(  # not "any of the following": then each line counts on its own
+    r"(?i)\b(?:at least|more than|at most|\d+|one|two|three|four|five)\s+(?:or more\s+)?of\s+(?:the\s+)?"
     r"(?:following|these|below)\b"
 )
 _BE_BEFORE_VERB = re.compile(

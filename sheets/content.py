@@ -25,7 +25,7 @@ from .lab_panels import condensed_line, panels_of
 from .overview import Overview, overview_of
 from .qr import qr_svg
 from .questions_facts import child_ages
-from .standing import Standing, age_conflict, last_day, standing_of
+from .standing import OPEN_STATUSES, Standing, age_conflict, last_day, standing_of
 from .questions import (
     about_questions,
     coordinator_questions,
@@ -426,21 +426,34 @@ def _facts(
     if interventions and not said_above:
         facts.append(Fact(t("trial_facts.studies"), interventions))
     facts.append(Fact(t("trial_facts.sponsor"), trial.sponsor or not_given))
-    facts.append(Fact(t("trial_facts.where"), _where(trial.sites)))
+    facts.append(Fact(t("trial_facts.where"), _where(trial.sites, joining=trial.status in OPEN_STATUSES)))
     return tuple(facts)
 
 
-def _where(sites: tuple[Site, ...]) -> str:
+def _where(sites: tuple[Site, ...], *, joining: bool = False) -> str:
+    """ "608 sites in 44 countries"; on a sheet for joining, how many of them recruit, when the
+    record says of each site and not all of them do (250 of KRYSTAL-7's 608)."""
     if not sites:
         return i18n.text("trial_facts.no_sites")
     countries = {s.country for s in sites if s.country}
     places = wording.count_phrase(len(sites), "site")
     if len(countries) == 1:
-        return i18n.text("trial_facts.sites_in", sites=places, place=next(iter(countries)))
-    if countries:
-        where = wording.count_phrase(len(countries), "country")
-        return i18n.text("trial_facts.sites_in", sites=places, place=where)
-    return places
+        where = i18n.text("trial_facts.sites_in", sites=places, place=next(iter(countries)))
+    elif countries:
+        place = wording.count_phrase(len(countries), "country")
+        where = i18n.text("trial_facts.sites_in", sites=places, place=place)
+    else:
+        where = places
+    recruiting = [s for s in sites if s.status == "RECRUITING"]
+    if joining and all(s.status for s in sites) and 0 < len(recruiting) < len(sites):
+        open_countries = len({s.country for s in recruiting if s.country})
+        return i18n.text(
+            "trial_facts.sites_recruiting",
+            where=where,
+            count=i18n.format_number(len(recruiting)),
+            countries=wording.count_phrase(open_countries, "country"),
+        )
+    return where
 
 
 def _who(trial: Trial) -> tuple[Fact, ...]:

@@ -173,7 +173,7 @@ def test_sites_withdrawn_before_taking_part_are_not_counted_or_listed():
     assert len(trial.sites) == 327 and len({s.country for s in trial.sites}) == 38  # 343 and 39 with them
     assert not any(s.status == "WITHDRAWN" for s in trial.sites)
     facts = {f.label: f.value for f in build_sheet(trial, OPTIONS).facts}
-    assert facts["Where"] == "327 sites in 38 countries"
+    assert facts["Where"].startswith("327 sites in 38 countries; ")
 
 
 def test_with_a_background_everyone_gets_the_placebo_is_said_to_replace_only_the_tested_drug():
@@ -201,3 +201,10 @@ def test_a_note_among_the_criteria_says_there_is_nothing_to_tick_not_that_it_is_
     sheet = build_sheet(record("NCT06356129"), OPTIONS)
     note = next(c for c in sheet.exclusion if c.note)
     assert note.plain.startswith("A note from the study, nothing to tick:")
+
+
+def test_where_says_how_many_sites_recruit_when_not_all_do():
+    facts = {f.label: f.value for f in build_sheet(record("NCT04613596"), OPTIONS).facts}
+    assert facts["Where"] == "608 sites in 44 countries; 250 of them recruiting, in 24 countries"
+    facts = {f.label: f.value for f in build_sheet(record("NCT06716424"), OPTIONS).facts}
+    assert facts["Where"] == "9 sites in India"  # every site recruits: nothing to add

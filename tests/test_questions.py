@@ -430,7 +430,7 @@ def test_the_fit_question_follows_the_line_of_treatment_or_stage_the_trial_asks_
 @pytest.mark.parametrize(
     ("outcome", "expected"),
     [
-        (Outcome("Overall survival"), '"Overall survival", meaning how long people live after they start the study.'),
+        (Outcome("Overall survival"), '"Overall survival", meaning how long people live.'),
         (Outcome("Incidence of adverse events"), "Since this trial mainly checks safety, how likely is it to help me?"),
         (Outcome("Maximum tolerated dose"), "mainly about finding a safe dose"),
         (Outcome("EORTC QLQ-C30 global health status and quality of life score over the first year"),

@@ -33,6 +33,11 @@ PROCEDURES = (
     ("photographs", r"photographs?|photos?\b"),
     ("devices", r"wearable|device|implant(?:ed)?|monitor(?:ing)? device"),
 )
+# A "condition" that names an operation or procedure, not an illness: the trial is for people having it.
+PROCEDURE_NAME = re.compile(
+    r"(?i)\b(?:surgery|surgeries|operation|an(?:a)?esthesia|transplant(?:ation)?|resection|arthroplasty|"
+    r"\w+ectomy|\w+plasty|\w+otomy|\w+oscopy|intubation|catheteri[sz]ation)\b"
+)
 _PROCEDURES = tuple((key, re.compile(rf"(?i)(?<![\w-])(?:{pattern})(?![\w-])")) for key, pattern in PROCEDURES)
 
 
@@ -72,7 +77,10 @@ def _about(trial: Trial) -> tuple[str, ...]:
         what = join_names(tested)
         if background:
             what = _t("with_background", tested=what, background=join_names(background))
-        sentences.append(_t("tests_for", what=what, conditions=conditions) if conditions else _t("tests", what=what))
+        if conditions and PROCEDURE_NAME.search(conditions):  # "Gastrointestinal Surgery" is no illness
+            sentences.append(_t("tests_around", what=what, procedure=conditions))
+        else:
+            sentences.append(_t("tests_for", what=what, conditions=conditions) if conditions else _t("tests", what=what))
     elif conditions:
         sentences.append(_t("tests_approach_for", conditions=conditions))
     comparison = _comparison(trial)

@@ -22,7 +22,7 @@ from . import i18n, wording
 from . import questions_facts as facts
 from .model import Trial
 from .outcomes import clean_measure, kind_of
-from .overview import procedures_named
+from .overview import PROCEDURE_NAME, procedures_named
 from .questions_facts import join_names, nearest_site
 from .standing import Standing
 from .wording import count_phrase
@@ -173,7 +173,7 @@ def _fit_question(trial: Trial) -> Question:
     if facts.healthy_volunteers_only(trial):
         return _question("doctor.fit_healthy", trial)
     condition = _conditions(trial)
-    if not condition:
+    if not condition or PROCEDURE_NAME.search(condition):  # "for Gastrointestinal Surgery": no illness
         return _question("doctor.fit_general", trial)
     lines = facts.prior_lines(trial)
     if lines:

@@ -208,3 +208,12 @@ def test_where_says_how_many_sites_recruit_when_not_all_do():
     assert facts["Where"] == "608 sites in 44 countries; 250 of them recruiting, in 24 countries"
     facts = {f.label: f.value for f in build_sheet(record("NCT06716424"), OPTIONS).facts}
     assert facts["Where"] == "9 sites in India"  # every site recruits: nothing to add
+
+
+def test_a_condition_that_names_an_operation_is_said_as_people_having_it():
+    trial = load_trial(DATA / "records" / "NCT06356129.json")
+    surgery = replace(trial, conditions=("Gastrointestinal Surgery",))
+    assert overview_of(surgery).about[0].endswith("for people having Gastrointestinal Surgery.")
+    from sheets.questions import doctor_questions
+
+    assert not any("This trial is for Gastrointestinal Surgery" in q for q in doctor_questions(surgery))

@@ -207,3 +207,8 @@ def test_weasyprint_is_imported_without_leaving_the_library_search_switched_off(
             "assert ctypes.util.find_library is f; print(weasyprint.__version__)")  # fmt: skip
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() and ctypes.util.find_library.__module__ == "ctypes.util"
+
+
+def test_the_sheet_uses_no_italic_type(seed_pdf):
+    """Slanted type is harder to read for the readers the sheet is for, and costs a font."""
+    assert not [name for name in font_files(seed_pdf) if "Italic" in name]

@@ -25,7 +25,7 @@ from .lab_panels import condensed_line, panels_of
 from .overview import Overview, overview_of
 from .qr import qr_svg
 from .questions_facts import child_ages
-from .standing import OPEN_STATUSES, Standing, age_conflict, last_day, standing_of
+from .standing import Standing, age_conflict, last_day, standing_of
 from .questions import (
     about_questions,
     coordinator_questions,
@@ -132,7 +132,7 @@ class Sheet:
     for_child: bool = False  # the trial only takes children: the sheet speaks to a parent
     criteria_cut_off: bool = False  # the record's eligibility text ends mid-way ("...")
     happened: tuple[str, ...] = ()  # on an "about" sheet: why it stopped, its results
-    overview: Overview = Overview((), (), ())  # page 1's plain sentences (a joining sheet's)
+    overview: Overview = Overview()  # page 1's plain sentences (a joining sheet's)
     group_texts: tuple[tuple[str, str], ...] = ()  # each group's description as written
     lang: str = "en"
     fillable: bool = False  # note areas and tick boxes are form fields
@@ -185,7 +185,7 @@ def _build_sheet(trial: Trial, options: SheetOptions) -> Sheet:
     inclusion, exclusion = _numbered(criteria, condense=not trial.site_content.plain_criteria)
     call = _one_to_call(trial, options)
     official = next((c for c in trial.officials if c.name), None)
-    overview = overview_of(trial) if standing.joining else Overview((), (), ())
+    overview = overview_of(trial) if standing.joining else Overview()
     return Sheet(
         nct_id=trial.nct_id,
         title=trial.title,
@@ -194,11 +194,11 @@ def _build_sheet(trial: Trial, options: SheetOptions) -> Sheet:
         ),
         status=wording.status_label(trial.status),
         status_warning=status_warning(trial) or "",
-        # an "about" sheet says why it stopped under "what happened"; page 1's overview
-        # sentences say what a joining sheet's size, condition and treatments are
+        # an "about" sheet says why it stopped under "what happened", and a joining sheet how
+        # many sites recruit; page 1's overview sentences say its size, condition, treatments
         facts=_facts(
             trial,
-            why_stopped=standing.joining,
+            joining=standing.joining,
             said_above=bool(overview.about),
             in_doubt=standing.in_doubt or bool(standing.stale_since),
         ),
@@ -225,7 +225,7 @@ def _build_sheet(trial: Trial, options: SheetOptions) -> Sheet:
         if standing.joining
         else (),
         joining=standing.joining,
-        notices=_notices(standing, options.generated_on) + (_age_notice(trial) if standing.joining else ()),
+        notices=_notices(standing, options.generated_on) + _age_notice(trial, criteria),
         call=call or (None if standing.joining else official),
         call_is_official=call is None and official is not None and not standing.joining,
         for_child=bool(child_ages(trial)),
@@ -270,9 +270,9 @@ def _notices(standing: Standing, on: date) -> tuple[str, ...]:
     return tuple(notices)
 
 
-def _age_notice(trial: Trial) -> tuple[str, ...]:
+def _age_notice(trial: Trial, criteria: tuple[PlainCriterion, ...]) -> tuple[str, ...]:
     """An "ask the study team" note when the record states its age limits two ways."""
-    said = age_conflict(trial, tuple(parse_criteria(trial.eligibility.criteria_text)))
+    said = age_conflict(trial, criteria)
     if not said:
         return ()
     ages = wording.age_range(trial.eligibility.minimum_age, trial.eligibility.maximum_age)
@@ -390,7 +390,7 @@ def _outcomes(trial: Trial, secondary: bool) -> tuple[OutcomeLine, ...]:
 
 
 def _facts(
-    trial: Trial, *, why_stopped: bool = True, said_above: bool = False, in_doubt: bool = False
+    trial: Trial, *, joining: bool = True, said_above: bool = False, in_doubt: bool = False
 ) -> tuple[Fact, ...]:
     t = i18n.text
     not_given = t("trial_facts.not_given")
@@ -398,7 +398,7 @@ def _facts(
     if in_doubt:  # the record's own dates put its status in doubt: a note on page 1 says why
         status = t("trial_facts.status_in_doubt", status=status)
     facts = [Fact(t("trial_facts.status"), status)]
-    if trial.why_stopped and why_stopped:
+    if trial.why_stopped and joining:
         facts.append(Fact(t("trial_facts.why_stopped"), trial.why_stopped))
     phase = wording.phase_label(trial.phases)
     if phase:
@@ -426,7 +426,7 @@ def _facts(
     if interventions and not said_above:
         facts.append(Fact(t("trial_facts.studies"), interventions))
     facts.append(Fact(t("trial_facts.sponsor"), trial.sponsor or not_given))
-    facts.append(Fact(t("trial_facts.where"), _where(trial.sites, joining=trial.status in OPEN_STATUSES)))
+    facts.append(Fact(t("trial_facts.where"), _where(trial.sites, joining=joining)))
     return tuple(facts)
 
 

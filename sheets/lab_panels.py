@@ -14,6 +14,7 @@ import re
 
 from . import i18n
 from .model import PlainCriterion
+from .questions_facts import join_names
 
 # Panels in the order the sheet names them, each with the test names that belong to it.
 PANELS = (
@@ -58,7 +59,7 @@ def panels_of(criterion: PlainCriterion) -> tuple[str, ...]:
 def condensed_line(criterion: PlainCriterion, panels: tuple[str, ...], ref: str) -> str:
     """The one line the sheet prints for a lab-value criterion, in the sheet's language."""
     names = [i18n.text(f"labs.{key}") for key in panels]
-    joined = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {i18n.text('words.and')} {names[-1]}"
+    joined = join_names(names, limit=len(names))
     child = "_child" if criterion.lead.startswith("Your child") else ""
     return i18n.text(f"labs.{criterion.kind}{child}", panels=joined, ref=ref)
 

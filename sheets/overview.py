@@ -51,9 +51,9 @@ class Group:
 
 @dataclass(frozen=True)
 class Overview:
-    about: tuple[str, ...]  # 3 to 5 sentences: what it tests, for whom, how big, which phase
-    groups: tuple[Group, ...]
-    taking_part: tuple[str, ...]  # how groups are chosen, masking, cycles, how long, procedures
+    about: tuple[str, ...] = ()  # 3 to 5 sentences: what it tests, for whom, against what, how big
+    groups: tuple[Group, ...] = ()
+    taking_part: tuple[str, ...] = ()  # how groups are chosen, masking, cycles, how long, procedures
 
 
 def overview_of(trial: Trial) -> Overview:
@@ -172,17 +172,11 @@ def _taking_part(trial: Trial) -> tuple[str, ...]:
         lines.append(_t("cycles", days=cycle))
     follow = facts.follow_up(trial)
     if follow:
-        lines.append(_t("follow_up", span=_span(follow)))
+        lines.append(_t("follow_up", span=wording.span_phrase(follow)))
     procedures = procedures_named(trial)
     if procedures:
         lines.append(_t("mentions", things=join_names(procedures, limit=len(procedures))))
     return tuple(lines)
-
-
-def _span(text: str) -> str:
-    """ "67 months" in the sheet's language: the number and its counted unit."""
-    number, unit = text.split()
-    return wording.count_phrase(int(number), unit.rstrip("s"))
 
 
 def procedures_named(trial: Trial) -> list[str]:

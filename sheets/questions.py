@@ -25,7 +25,7 @@ from .outcomes import clean_measure, kind_of
 from .overview import PROCEDURE_NAME, procedures_named
 from .questions_facts import join_names, nearest_site
 from .standing import Standing
-from .wording import count_phrase
+from .wording import count_phrase, span_phrase
 
 __all__ = [
     "about_questions",
@@ -342,7 +342,7 @@ def _procedures_question(trial: Trial) -> Question | None:
 
 def _visits_question(trial: Trial) -> Question:
     cycle, every, span = facts.cycle_days(trial), facts.check_every(trial), facts.follow_up(trial)
-    every, span = _span(every), _span(span)
+    every, span = span_phrase(every), span_phrase(span)
     if cycle and span:
         return _question("coordinator.visits_cycle_span", trial, cycle=cycle, span=span)
     if cycle:
@@ -357,12 +357,6 @@ def _visits_question(trial: Trial) -> Question:
     if span:
         return _question("coordinator.visits_span", trial, span=span)
     return _question("coordinator.visits", trial)
-
-
-def _span(text: str) -> str:
-    """ "67 months" as the sheet's language writes it."""
-    found = re.fullmatch(r"(\d+) (day|week|month|year)s?", text)
-    return count_phrase(int(found[1]), found[2]) if found else text
 
 
 def _where_question(trial: Trial, near: str | None) -> Question:

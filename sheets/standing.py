@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .model import Criterion, Trial
+from .model import Criterion, PlainCriterion, Trial
 
 # Statuses under which a person can still join (or ask for) the treatment: these get the
 # sheet for joining, with its tick list. Every other status, and a record that gives none,
@@ -50,44 +51,39 @@ class Standing:
 def standing_of(trial: Trial, on: date) -> Standing:
     """Read ``trial``'s status against its dates, as of the day ``on``."""
     joining = trial.status in OPEN_STATUSES
-    updated = last_day(trial.last_updated)
-    stale = (
-        trial.status not in FINAL_STATUSES
-        and updated is not None
-        and (on - updated).days > STALE_AFTER_DAYS
-    )
-    start = last_day(trial.start_date)
-    late = (
-        trial.status == "NOT_YET_RECRUITING"
-        and start is not None
-        and _months_later(start, LATE_START_MONTHS) < on
-    )
-    end = last_day(trial.primary_completion_date or trial.completion_date)
-    past = joining and not late and trial.status != "AVAILABLE" and end is not None and end < on
+    flagged = {flag for flag, day in _flag_days(trial).items() if day <= on}
+    late = "late_start" in flagged
     return Standing(
         joining=joining,
-        undated=joining and updated is None,
-        stale_since=trial.last_updated if stale else "",
+        undated=joining and last_day(trial.last_updated) is None,
+        stale_since=trial.last_updated if "stale" in flagged else "",
         late_start=trial.start_date if late else "",
-        past_end=(trial.primary_completion_date or trial.completion_date) if past else "",
+        past_end=(trial.primary_completion_date or trial.completion_date)
+        if "past_end" in flagged and not late
+        else "",
     )
 
 
 def next_change(trial: Trial, on: date) -> date | None:
     """The first day after ``on`` on which ``trial``'s standing changes (a banner appears),
     or None if it never does: how long a sheet made on ``on`` stays right."""
-    days = []
+    return min((day for day in _flag_days(trial).values() if day > on), default=None)
+
+
+def _flag_days(trial: Trial) -> dict[str, date]:
+    """The first day each flag holds for this record, whatever the sheet's date: one place
+    for the rules that both a sheet's banners and a batch's re-making read."""
+    days = {}
     updated = last_day(trial.last_updated)
     if updated is not None and trial.status not in FINAL_STATUSES:
-        days.append(updated + timedelta(days=STALE_AFTER_DAYS + 1))
+        days["stale"] = updated + timedelta(days=STALE_AFTER_DAYS + 1)  # over a year old
     start = last_day(trial.start_date)
     if trial.status == "NOT_YET_RECRUITING" and start is not None:
-        days.append(_months_later(start, LATE_START_MONTHS) + timedelta(days=1))
+        days["late_start"] = _months_later(start, LATE_START_MONTHS) + timedelta(days=1)
     end = last_day(trial.primary_completion_date or trial.completion_date)
     if trial.status in OPEN_STATUSES and trial.status != "AVAILABLE" and end is not None:
-        days.append(end + timedelta(days=1))
-    later = [day for day in days if day > on]
-    return min(later) if later else None
+        days["past_end"] = end + timedelta(days=1)
+    return days
 
 
 def last_day(text: str) -> date | None:
@@ -126,7 +122,7 @@ _LESS_THAN = re.compile(rf"(?:(?<![<>])<(?!=)|less than|younger than|under|below
 _CONDITIONAL = re.compile(r"(?i)^\W*(?:for|if|in|when|among)\b")  # "For adolescents under 18, ..."
 
 
-def age_conflict(trial: Trial, criteria: tuple[Criterion, ...]) -> str:
+def age_conflict(trial: Trial, criteria: Sequence[Criterion | PlainCriterion]) -> str:
     """The first inclusion criterion whose age limits differ from the record's age fields
     ("more than 3 years and less than 16 years" against "3 Years" to "16 Years"), as written;
     "" when they agree or either side gives none. Ages are compared in whole years, so "more

@@ -100,6 +100,13 @@ def today_phrase(today: date) -> str:
     return date_phrase(today.isoformat())
 
 
+def span_phrase(text: str) -> str:
+    """ "67 months" (as questions_facts reads a time span) in the sheet's language; anything
+    else as it is."""
+    found = re.fullmatch(r"(\d+) (day|week|month|year)s?", text)
+    return count_phrase(int(found[1]), found[2]) if found else text
+
+
 def count_phrase(count: int, noun: str) -> str:
     """ "1 site", "1,234 people": ``noun`` is a key of the ``[count]`` strings."""
     return i18n.count(count, noun)

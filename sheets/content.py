@@ -389,6 +389,9 @@ def _outcomes(trial: Trial, secondary: bool) -> tuple[OutcomeLine, ...]:
     return tuple(lines)
 
 
+_DATE_LABELS = {"completion_date": "end_date", "primary_completion_date": "results_date"}
+
+
 def _facts(
     trial: Trial, *, joining: bool = True, said_above: bool = False, in_doubt: bool = False
 ) -> tuple[Fact, ...]:
@@ -411,13 +414,13 @@ def _facts(
         people = wording.count_phrase(trial.enrollment, "person")
         size = t("trial_facts.planned", people=people) if trial.enrollment_is_estimate else people
         facts.append(Fact(t("trial_facts.size"), size))
-    for field, label in (("start_date", "start_date"), ("completion_date", "end_date")):
-        day = getattr(trial, field) or (field == "completion_date" and trial.primary_completion_date)
+    # the end of the whole study; else, labelled as such, the date its main results are due
+    end = "completion_date" if trial.completion_date else "primary_completion_date"
+    for field, label in (("start_date", "start_date"), (end, _DATE_LABELS[end])):
+        day = getattr(trial, field)
         if day:
-            planned = field in trial.planned_dates or (
-                not getattr(trial, field) and "primary_completion_date" in trial.planned_dates
-            )
             phrase = wording.date_phrase(day)
+            planned = field in trial.planned_dates
             value = t("trial_facts.planned_date", date=phrase) if planned else phrase
             facts.append(Fact(t(f"trial_facts.{label}"), value))
     if trial.conditions and not said_above:

@@ -130,7 +130,7 @@ def _status_question(trial: Trial, standing: Standing | None = None) -> Question
         return _question("doctor.status.NOT_YET_RECRUITING_LATE", trial)
     if standing is not None and standing.past_end:
         return _question("doctor.status.OPEN_PAST_END", trial)
-    if standing is not None and standing.stale_since and trial.status == "RECRUITING":
+    if standing is not None and standing.stale_since and standing.joining:
         return _question("doctor.status.RECRUITING_STALE", trial)
     why = " ".join(trial.why_stopped.split()).rstrip(".")
     if why and len(why.split()) <= SHORT_REASON_WORDS and f"{trial.status}_WHY" in table:

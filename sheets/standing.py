@@ -81,7 +81,7 @@ def _flag_days(trial: Trial) -> dict[str, date]:
     if trial.status == "NOT_YET_RECRUITING" and start is not None:
         days["late_start"] = _months_later(start, LATE_START_MONTHS) + timedelta(days=1)
     end = last_day(trial.primary_completion_date or trial.completion_date)
-    if trial.status in OPEN_STATUSES and trial.status != "AVAILABLE" and end is not None:
+    if trial.status in OPEN_STATUSES and end is not None:
         days["past_end"] = end + timedelta(days=1)
     return days
 

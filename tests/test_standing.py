@@ -228,3 +228,16 @@ def test_a_record_years_old_says_how_many_years_and_its_status_is_marked_as_the_
     assert sheet.facts[0].value == "Recruiting, as the record says (see the note below)"
     fresh = build_sheet(open_trial(), SheetOptions(generated_on=DAY))
     assert fresh.facts[0].value == "Recruiting"
+
+
+def test_an_expanded_access_program_past_its_dates_is_flagged_like_a_trial():
+    program = open_trial(status="AVAILABLE", primary_completion_date="2021-12", last_updated="2017-05-11")
+    sheet = build_sheet(program, SheetOptions(generated_on=DAY))
+    assert standing_of(program, DAY).past_end == "2021-12"
+    assert not sheet.doctor_questions[0].startswith("This program is open now")
+
+
+def test_without_a_study_end_date_the_main_results_date_is_labelled_as_such():
+    trial = open_trial(completion_date="", primary_completion_date="2030-07", planned_dates=frozenset({"primary_completion_date"}))
+    facts = {f.label: f.value for f in build_sheet(trial, SheetOptions(generated_on=DAY)).facts}
+    assert facts["Main results due"] == "July 2030 (planned)" and "End date" not in facts

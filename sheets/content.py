@@ -21,7 +21,7 @@ from .plain.glossary import meanings_in
 from .plain.people import audience_of
 from .options import SheetOptions
 from .outcomes import plain_outcome
-from .lab_panels import condensed_line, panels_of
+from .lab_panels import MIN_RUN, condensed_line, in_order, limit_panels, panels_of
 from .overview import Overview, overview_of
 from .qr import qr_svg
 from .questions_facts import child_ages
@@ -62,6 +62,14 @@ class NumberedCriterion:
     label: str = ""  # whom or which part of the study it is for: "For caregivers"
     note: bool = False  # a note the study put among its criteria: no tick boxes
     panels: tuple[str, ...] = ()  # a lab-value criterion condensed: the panels it names
+    merged: tuple[NumberedCriterion, ...] = ()  # one-line lab limits this row stands for
+
+    @property
+    def as_written(self) -> tuple[tuple[str, str], ...]:
+        """(reference, wording) of each criterion this row stands for, for the appendix."""
+        if self.merged:
+            return tuple(pair for row in self.merged for pair in row.as_written)
+        return ((self.ref, self.original),)
 
     @property
     def long(self) -> bool:
@@ -79,6 +87,13 @@ class NumberedCriterion:
     def items(self) -> tuple[str, ...]:
         """The lines set below the lead: a trait, or the entries of an "any of these" list."""
         return tuple(self.plain.split(LINE)[1:])
+
+    @property
+    def inline(self) -> bool:
+        """One item after a lead that introduces it ("... if this is true for you:"): printed
+        on the lead's line, not below it, so a short criterion takes one line, not two. A
+        labelled one ("For caregivers: ...") keeps its item on a line of its own."""
+        return len(self.items) == 1 and self.lead.endswith(":") and not self.label
 
 
 @dataclass(frozen=True)
@@ -144,7 +159,7 @@ class Sheet:
     @property
     def originals(self) -> tuple[tuple[str, str], ...]:
         """(reference, the criterion as the record words it), for the reference part."""
-        return tuple((c.ref, c.original) for c in self.inclusion + self.exclusion)
+        return tuple(pair for c in self.inclusion + self.exclusion for pair in c.as_written)
 
     @property
     def document_title(self) -> str:
@@ -351,26 +366,65 @@ def _years(age: str) -> float | None:
 def _numbered(
     criteria: tuple[PlainCriterion, ...], *, condense: bool = True
 ) -> tuple[tuple[NumberedCriterion, ...], tuple[NumberedCriterion, ...]]:
-    """Reference numbers (I-1, E-1) for the criteria; with ``condense``, a lab-value criterion
-    becomes one line naming its panels (lab_panels.py), its limits kept in the appendix."""
-    groups: dict[str, list[NumberedCriterion]] = {"inclusion": [], "exclusion": []}
+    """Reference numbers (I-1, E-1) for the criteria; with ``condense``, a lab-value criterion,
+    or a run of one-line lab limits, becomes one line naming its panels (lab_panels.py), the
+    limits kept in the appendix under each criterion's own number."""
+    rows: dict[str, list[NumberedCriterion]] = {"inclusion": [], "exclusion": []}
+    run: list[tuple[PlainCriterion, str, tuple[str, ...]]] = []  # one-line lab limits in a row
+
+    def end_run() -> None:
+        kind = run[0][0].kind
+        if len(run) >= MIN_RUN:
+            members = [(c, ref) for c, ref, _ in run]
+            rows[kind].append(_condensed(members, in_order(*(keys for _, _, keys in run))))
+        else:
+            rows[kind].extend(_row(c, ref) for c, ref, _ in run)
+        run.clear()
+
+    counts = {"inclusion": 0, "exclusion": 0}
     for criterion in criteria:
-        group = groups[criterion.kind]
-        prefix = "I" if criterion.kind == "inclusion" else "E"
-        ref = f"{prefix}-{len(group) + 1}"
+        counts[criterion.kind] += 1
+        ref = f"{'I' if criterion.kind == 'inclusion' else 'E'}-{counts[criterion.kind]}"
+        limits = limit_panels(criterion) if condense else ()
+        same_run = run and (criterion.kind, criterion.label) == (run[0][0].kind, run[0][0].label)
+        if run and not (limits and same_run):
+            end_run()
+        if limits:
+            run.append((criterion, ref, limits))
+            continue
         panels = panels_of(criterion) if condense and not criterion.note else ()
-        group.append(
-            NumberedCriterion(
-                ref=ref,
-                plain=condensed_line(criterion, panels, ref) if panels else criterion.plain,
-                original=criterion.original,
-                words=() if panels else _in_sheet_language(criterion.words),
-                label=criterion.label,
-                note=criterion.note,
-                panels=panels,
-            )
+        rows[criterion.kind].append(
+            _condensed([(criterion, ref)], panels) if panels else _row(criterion, ref)
         )
-    return tuple(groups["inclusion"]), tuple(groups["exclusion"])
+    if run:
+        end_run()
+    return tuple(rows["inclusion"]), tuple(rows["exclusion"])
+
+
+def _row(criterion: PlainCriterion, ref: str) -> NumberedCriterion:
+    return NumberedCriterion(
+        ref=ref,
+        plain=criterion.plain,
+        original=criterion.original,
+        words=_in_sheet_language(criterion.words),
+        label=criterion.label,
+        note=criterion.note,
+    )
+
+
+def _condensed(members: list[tuple[PlainCriterion, str]], panels: tuple[str, ...]) -> NumberedCriterion:
+    """One row for lab-value criteria: their panels named, each one's wording kept for the
+    appendix under its own number."""
+    first, first_ref = members[0]
+    ref = first_ref if len(members) == 1 else f"{first_ref}–{members[-1][1]}"
+    return NumberedCriterion(
+        ref=ref,
+        plain=condensed_line(first, panels, ref),
+        original=first.original,
+        label=first.label,
+        panels=panels,
+        merged=tuple(_row(c, r) for c, r in members) if len(members) > 1 else (),
+    )
 
 
 def _outcomes(trial: Trial, secondary: bool) -> tuple[OutcomeLine, ...]:

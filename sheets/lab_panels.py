@@ -5,7 +5,8 @@
 such a criterion as one line that names its panels (blood counts, liver tests, kidney tests,
 clotting tests) and points to the study's own wording, kept whole in the appendix, for the
 limits. Only a criterion whose every line is a lab value is condensed: a line that says
-anything else keeps the criterion as it is.
+anything else keeps the criterion as it is. A run of one-line lab limits ("Platelets >=
+100,000/mm3", then "Hemoglobin >= 9 g/dL", ...) becomes one such line too (``limit_panels``).
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from .questions_facts import join_names
 
 # Panels in the order the sheet names them, each with the test names that belong to it.
 PANELS = (
-    ("blood_counts", r"neutrophils?|ANC|platelets?|PLT|ha?emoglobin|Hb|Hgb|white blood cells?|WBC|"
-     r"leu[ck]ocytes?|lymphocytes?|ALC|blood counts?|red blood cells?|RBC|hematocrit|granulocytes?"),
+    ("blood_counts", r"neutrophils?|ANC|platelets?|PLT|ha?emoglobin(?!\s*A1c)|Hb(?!A1c)|Hgb|"
+     r"white blood cells?|WBC|leu[ck]ocytes?|lymphocytes?|ALC|blood counts?|red blood cells?|RBC|"
+     r"hematocrit|granulocytes?"),
     ("liver_tests", r"bilirubin|AST|ALT|SGOT|SGPT|transaminases?|aminotransferases?|"
      r"alkaline phosphatase|ALP|albumin|GGT|liver function"),
     ("kidney_tests", r"creatinine|creatinine clearance|CrCl|e?GFR|glomerular filtration rate|"
@@ -38,6 +40,21 @@ _LAB_LEAD = re.compile(
     r"\btests? show\b"
 )
 MIN_LINES = 2  # a single lab limit reads well as it is
+MIN_RUN = 2  # one-line lab limits in a row, condensed together
+MAX_LIMIT_WORDS = 30  # a longer line says more than a limit: it keeps its own row
+# A limit: a comparison sign or word next to the number ("> 1.5 x ULN", "at least 9 g/dL").
+_LIMIT = re.compile(
+    r"[≥≤<>=]|\b(?:at least|at most|(?:no|not) (?:more|less|greater|higher|lower) than|"
+    r"(?:greater|less|more|higher|lower) than|above|below|within|exceed\w*|ULN|"
+    r"upper limit|lower limit|normal)\b",
+    re.I,
+)
+# Words that make a line about something other than a test result: a transfusion, a drug.
+_NOT_A_LIMIT = re.compile(
+    r"(?i)\b(?:transfus\w*|receiv\w*|treat\w*|therap\w*|histor\w*|diagnos\w*|infect\w*|"
+    r"diseases?|surgery|drugs?|medic\w*|allerg\w*|support|dialysis|unless|except|diabet\w*|"
+    r"uncontrolled|failure|insufficien\w*|impair\w*|syndrome|cirrhosis)\b"
+)
 
 
 def panels_of(criterion: PlainCriterion) -> tuple[str, ...]:
@@ -53,6 +70,26 @@ def panels_of(criterion: PlainCriterion) -> tuple[str, ...]:
         if not keys or not _NUMBER.search(line):
             return ()  # a line that is not a lab value: keep the criterion whole
         found += [key for key in keys if key not in found]
+    return tuple(key for key, _ in PANELS if key in found)
+
+
+def limit_panels(criterion: PlainCriterion) -> tuple[str, ...]:
+    """The panels of a one-line lab limit ("ANC >= 1,500/mm3"), to condense with its
+    neighbours; () for any other criterion, or one that says more than a limit."""
+    if len(criterion.items) > 1 or criterion.note:
+        return ()
+    text = _without_heading(criterion.original)
+    if len(text.split()) > MAX_LIMIT_WORDS or not _NUMBER.search(text):
+        return ()
+    if not _LIMIT.search(text) or _NOT_A_LIMIT.search(text):
+        return ()
+    found = {key for key, pattern in _PANELS if pattern.search(text)}
+    return tuple(key for key, _ in PANELS if key in found)
+
+
+def in_order(*panels: tuple[str, ...]) -> tuple[str, ...]:
+    """Several criteria's panels as one list, in the order the sheet names them."""
+    found = {key for keys in panels for key in keys}
     return tuple(key for key, _ in PANELS if key in found)
 
 

@@ -36,8 +36,8 @@ __all__ = [
     "status_warning",
 ]
 
-DOCTOR_RANGE = (5, 8)
-COORDINATOR_RANGE = (6, 8)
+DOCTOR_RANGE = (4, 6)  # with the coordinator's, a page of questions, as many as an appointment holds
+COORDINATOR_RANGE = (5, 7)
 ABOUT_RANGE = (2, 5)
 RESULTS_TO_COME = frozenset({"COMPLETED", "ACTIVE_NOT_RECRUITING", "TERMINATED"})
 EXPANDED_ACCESS_KINDS = frozenset({"drug", "device", "supplement"})
@@ -94,7 +94,7 @@ def _choose(candidates: Iterable[Question | None], low: int, high: int) -> tuple
 
 
 def doctor_questions(trial: Trial, standing: Standing | None = None) -> tuple[str, ...]:
-    """5 to 8 questions for the doctor, each naming the trial's own facts where it has them.
+    """4 to 6 questions for the doctor, each naming the trial's own facts where it has them.
 
     ``standing`` is the trial on the sheet's date: an open status its dates put in doubt
     gets a question that asks whether it is still open, first."""
@@ -307,7 +307,7 @@ def _outcome_question(trial: Trial) -> Question | None:
 
 
 def coordinator_questions(trial: Trial, *, near: str | None = None) -> tuple[str, ...]:
-    """6 to 8 questions on logistics and rights, using the record's schedule and sites.
+    """5 to 7 questions on logistics and rights, using the record's schedule and sites.
 
     ``near`` is a ZIP code, postcode, city or country the user gave; with it the question
     about sites names the nearest one.

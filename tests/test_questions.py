@@ -95,10 +95,10 @@ def content_words(question: str) -> set[str]:
 
 
 @pytest.mark.parametrize("path", [SEED_RECORD, *RECORDS], ids=lambda p: p.stem)
-def test_every_sheet_has_5_to_8_doctor_and_6_to_8_coordinator_questions_each_a_question(path):
+def test_every_sheet_has_4_to_6_doctor_and_5_to_7_coordinator_questions_each_a_question(path):
     trial = replace(load_trial(path), site_content=SiteContent())
     doctor, coordinator = doctor_questions(trial), coordinator_questions(trial)
-    assert 5 <= len(doctor) <= 8 and 6 <= len(coordinator) <= 8
+    assert 4 <= len(doctor) <= 6 and 5 <= len(coordinator) <= 7
     for question in doctor + coordinator:
         assert question.endswith("?") and question[0].isupper(), question
         assert question.count("?") <= 2 and len(question.split()) >= 6, question
@@ -214,7 +214,7 @@ def test_the_phase_question_explains_the_phase_in_words(phases, expected):
             "not taking patients yet. How long",
             "This trial is not taking patients yet.",
         ),
-        ("RECRUITING", "taking patients now", None),
+        ("RECRUITING", None, None),  # open as it says: its low-weight question gives way
         (
             "ENROLLING_BY_INVITATION",
             "only takes people the study team invites",
@@ -449,7 +449,7 @@ def test_the_outcome_question_explains_the_main_outcome_and_asks_what_it_means_f
 def test_a_record_with_almost_nothing_still_gets_well_formed_questions():
     trial = Trial(nct_id="NCT00000000")
     doctor, coordinator = doctor_questions(trial), coordinator_questions(trial)
-    assert len(doctor) == 5 and len(coordinator) == 8
+    assert len(doctor) == 5 and len(coordinator) == 7
     assert "What is known so far about how well the treatment being tested works" in " ".join(
         doctor
     )
@@ -521,9 +521,10 @@ def without_cycles(trial: Trial) -> Trial:
 @pytest.mark.parametrize("path", [SEED_RECORD, *RECORDS], ids=lambda p: p.stem)
 def test_coordinator_questions_cover_costs_screening_leaving_results_and_rights(path):
     text = coordinator_text(replace(load_trial(path), site_content=SiteContent())).lower()
-    for topic in ("pay for", "childcare", "screening", "leave the study", "share the results"):
+    for topic in ("pay for", "childcare", "screening", "leave the study"):
         assert topic in text, topic
-    assert "hurt because of the study" in text or "health information" in text
+    # then, as room allows: the procedures it adds, what happens after, who pays if I am hurt
+    assert "share the results" in text or "hurt because of the study" in text
 
 
 # ------------------------------------------------------------ site-written and extra ones

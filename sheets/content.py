@@ -24,7 +24,7 @@ from .outcomes import plain_outcome
 from .lab_panels import MIN_RUN, condensed_line, in_order, limit_panels, panels_of
 from .overview import Overview, overview_of
 from .qr import qr_svg
-from .questions_facts import child_ages
+from .questions_facts import child_ages, closed_arms, open_arms
 from .standing import Standing, age_conflict, last_day, standing_of
 from .questions import (
     about_questions,
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 SITES_SHOWN = 5
 COUNTRIES_SHOWN = 6
-LONG_ROW_CHARACTERS = 400  # about 5 lines of a criterion
+LONG_ROW_CHARACTERS = 300  # about 3 lines of a criterion
 LONG_ROW_ITEMS = 4
 QR_SIZE_MM = 30  # with its 4-module quiet zone; the issue asks for at least 25 mm
 
@@ -73,8 +73,11 @@ class NumberedCriterion:
 
     @property
     def long(self) -> bool:
-        """Longer than about five lines: it may break across pages rather than leave one
-        mostly empty (shorter rows stay whole, with their tick boxes)."""
+        """Longer than about three lines, or a note with no boxes to keep beside it: it may
+        break across pages rather than leave one mostly empty (shorter rows stay whole, with
+        their tick boxes)."""
+        if self.note:
+            return True
         words = sum(len(term) + len(meaning) for term, meaning in self.words)
         return len(self.plain) + words > LONG_ROW_CHARACTERS or len(self.items) > LONG_ROW_ITEMS
 
@@ -110,6 +113,7 @@ class SiteLine:
     name: str
     place: str
     status: str
+    phone: str = ""  # the site's own contact, when the record gives one
 
 
 @dataclass(frozen=True)
@@ -181,15 +185,16 @@ def _build_sheet(trial: Trial, options: SheetOptions) -> Sheet:
     link = options.link_for(trial.nct_id)
     standing = standing_of(trial, options.generated_on)
     contacts, are_officials = _contacts(trial, options.clinic)
+    joinable = open_arms(trial)  # a group closed to new people is no group to join
     if standing.joining:
         criteria = criteria_for(trial)
         doctor = merge_questions(
-            doctor_questions(trial, standing),
+            doctor_questions(joinable, standing),
             site=trial.site_content.doctor_questions,
             extra=options.extra_doctor_questions,
         )
         coordinator = merge_questions(
-            coordinator_questions(trial, near=options.near),
+            coordinator_questions(joinable, near=options.near),
             site=trial.site_content.coordinator_questions,
             extra=options.extra_coordinator_questions,
         )
@@ -200,7 +205,7 @@ def _build_sheet(trial: Trial, options: SheetOptions) -> Sheet:
     inclusion, exclusion = _numbered(criteria, condense=not trial.site_content.plain_criteria)
     call = _one_to_call(trial, options)
     official = next((c for c in trial.officials if c.name), None)
-    overview = overview_of(trial) if standing.joining else Overview()
+    overview = overview_of(joinable, closed=closed_arms(trial)) if standing.joining else Overview()
     return Sheet(
         nct_id=trial.nct_id,
         title=trial.title,
@@ -257,7 +262,8 @@ def _build_sheet(trial: Trial, options: SheetOptions) -> Sheet:
 
 def _one_to_call(trial: Trial, options: SheetOptions) -> Contact | None:
     """The one contact page 1 names: the clinic's own, else the nearest site's (with
-    ``--near``), else the trial's central contact; None when no one has a phone or email."""
+    ``--near``), else the trial's central contact, else the first recruiting site's; None
+    when no one has a phone or email."""
     if options.clinic is not None and options.clinic.contact is not None:
         return options.clinic.contact
     site = nearest_site(trial.sites, options.near) if options.near else None
@@ -265,7 +271,15 @@ def _one_to_call(trial: Trial, options: SheetOptions) -> Contact | None:
         reachable = [c for c in site.contacts if c.phone or c.email]
         if reachable:
             return replace(reachable[0], affiliation=reachable[0].affiliation or site.facility)
-    return next((c for c in trial.central_contacts if c.phone or c.email), None)
+    central = next((c for c in trial.central_contacts if c.phone or c.email), None)
+    if central is not None:
+        return central
+    # no central contact: the first recruiting site that gives a phone or email
+    for site in sorted(trial.sites, key=lambda s: s.status != "RECRUITING"):
+        reachable = [c for c in site.contacts if c.phone or c.email]
+        if reachable:
+            return replace(reachable[0], affiliation=reachable[0].affiliation or site.facility)
+    return None
 
 
 def _notices(standing: Standing, on: date) -> tuple[str, ...]:
@@ -558,6 +572,7 @@ def _site_line(site: Site) -> SiteLine:
         name=site.facility or place or i18n.text("trial_facts.site_name_not_given"),
         place=place if site.facility else "",
         status=wording.status_label(site.status),
+        phone=next((c.phone for c in site.contacts if c.phone), ""),
     )
 
 

@@ -56,8 +56,13 @@ class Overview:
     taking_part: tuple[str, ...] = ()  # how groups are chosen, masking, cycles, how long, procedures
 
 
-def overview_of(trial: Trial) -> Overview:
-    return Overview(_about(trial), _groups(trial), _taking_part(trial))
+def overview_of(trial: Trial, closed: tuple[Arm, ...] = ()) -> Overview:
+    """``trial`` with only its open arms; ``closed``, the arms the record closed, are named."""
+    taking_part = _taking_part(trial)
+    if closed:
+        names = join_names([a.label for a in closed], limit=len(closed))
+        taking_part = (*taking_part[:1], _t("closed_groups", names=names), *taking_part[1:])
+    return Overview(_about(trial), _groups(trial), taking_part)
 
 
 def _t(key: str, **values: object) -> str:
@@ -157,7 +162,8 @@ def _taking_part(trial: Trial) -> tuple[str, ...]:
     if arms >= 2:
         chance = trial.design.allocation == "RANDOMIZED"
         groups = wording.count_phrase(arms, "group")
-        lines.append(_t("groups_by_chance" if chance else "groups", groups=groups))
+        key = "groups_by_cohort" if facts.by_cohort(trial) else "groups_by_chance" if chance else "groups"
+        lines.append(_t(key, groups=groups))
     elif arms == 1 or trial.design.intervention_model == "SINGLE_GROUP":
         if not facts.is_observational(trial):
             lines.append(_t("one_group"))

@@ -37,7 +37,7 @@ __all__ = [
 ]
 
 DOCTOR_RANGE = (4, 6)  # with the coordinator's, a page of questions, as many as an appointment holds
-COORDINATOR_RANGE = (5, 7)
+COORDINATOR_RANGE = (5, 6)
 ABOUT_RANGE = (2, 5)
 RESULTS_TO_COME = frozenset({"COMPLETED", "ACTIVE_NOT_RECRUITING", "TERMINATED"})
 EXPANDED_ACCESS_KINDS = frozenset({"drug", "device", "supplement"})
@@ -263,7 +263,7 @@ def _groups_and_placebo_questions(trial: Trial) -> list[Question]:
     control = "sham" if facts.has_sham(trial) else "placebo" if facts.has_placebo(trial) else ""
     add_on = "_add_on" if control == "placebo" and tested and background else ""
     names = {"tested": _treatment(trial), "background": join_names(background)}
-    if trial.design.allocation == "RANDOMIZED":
+    if trial.design.allocation == "RANDOMIZED" and not facts.by_cohort(trial):
         arms = len(trial.arms)
         groups = count_phrase(arms, "group") if 2 <= arms <= 4 else i18n.noun(2, "group")
         key = f"randomised_{control}{add_on}" if control else "randomised"
@@ -307,7 +307,7 @@ def _outcome_question(trial: Trial) -> Question | None:
 
 
 def coordinator_questions(trial: Trial, *, near: str | None = None) -> tuple[str, ...]:
-    """5 to 7 questions on logistics and rights, using the record's schedule and sites.
+    """5 to 6 questions on logistics and rights, using the record's schedule and sites.
 
     ``near`` is a ZIP code, postcode, city or country the user gave; with it the question
     about sites names the nearest one.

@@ -13,6 +13,7 @@ import os
 import re
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import replace
 from functools import cache
 from importlib.resources import files
 from typing import Any
@@ -72,7 +73,49 @@ def _arm_interventions(trial: Trial, arm: Arm) -> list[tuple[str, str]]:
             prefix, name = "", label
         type_ = types.get(name.lower()) or prefix.upper().replace(" ", "_")
         found.append((name.strip(), type_))
+    # "Adagrasib in combination with pembrolizumab": a partner the arm's list leaves out
+    named = {name.lower() for name, _ in found}
+    for intervention in trial.interventions:
+        if intervention.name.lower() in named or not intervention.name.strip():
+            continue
+        mention = re.search(rf"(?i)(?<![\w-]){re.escape(intervention.name.strip())}(?![\w-])", arm.description)
+        if mention and not _EARLIER.search(arm.description[max(0, mention.start() - 40) : mention.start()]):
+            found.append((intervention.name.strip(), intervention.type))
+            named.add(intervention.name.lower())
     return found
+
+
+# An arm the record marks as closed: "(CLOSED AS OF UPDATE #7)", "closed to accrual".
+_CLOSED = re.compile(
+    r"\(CLOSED\b|\bCLOSED (?:AS OF|TO|ON)\b|(?i:\b(?:arm|cohort|group) (?:is |was |has been )?closed\b|"
+    r"\bclosed to (?:accrual|enrol\w*|new (?:patients|participants)|recruitment)\b)"
+)
+# Groups named as cohorts, parts or phases: chosen by the study's part or a test, not by chance.
+_COHORT = re.compile(r"(?i)\b(?:cohort|part [0-9a-z]\b|phase [1-4]|stage [0-9a-z]\b)")
+
+
+def closed_arms(trial: Trial) -> tuple[Arm, ...]:
+    """The arms the record marks as closed to new people (never all of them: then the
+    record's status says so)."""
+    closed = tuple(a for a in trial.arms if _CLOSED.search(f"{a.label} {a.description}"))
+    return closed if len(closed) < len(trial.arms) else ()
+
+
+def open_arms(trial: Trial) -> Trial:
+    """The trial as a person joining now sees it: without the arms closed to new people."""
+    closed = closed_arms(trial)
+    return replace(trial, arms=tuple(a for a in trial.arms if a not in closed)) if closed else trial
+
+
+def by_cohort(trial: Trial) -> bool:
+    """Groups named as cohorts or parts ("Phase 2 Cohort 1a"): a person's group follows the
+    study's part or their test results, so "put into groups by chance" would be wrong."""
+    return sum(bool(_COHORT.search(a.label)) for a in trial.arms) >= 2
+
+
+# Words before a treatment's name that make it a past or withheld one, not one the arm gives.
+_EARLIER = re.compile(r"(?i)\b(?:prior|previous(?:ly)?|progress\w*|after|without|no|not|instead of|"
+                      r"refractory|resistant|failed|failure)\b[^.;]*$")
 
 
 def _is_control(arm: Arm) -> bool:

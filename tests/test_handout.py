@@ -151,6 +151,91 @@ def test_a_childs_lab_line_speaks_of_the_child():
     assert line.startswith("Your child cannot join if your child's blood tests are outside the limits")
 
 
+def test_a_run_of_one_line_lab_limits_becomes_one_row_and_each_keeps_its_own_wording():
+    sheet = build_sheet(record("NCT04267848"), OPTIONS)  # ANC, platelets, Hb, CrCl, bilirubin, AST/ALT
+    row = next(c for c in sheet.inclusion if c.merged)
+    assert row.ref == "I-20–I-25" and row.panels == ("blood_counts", "liver_tests", "kidney_tests")
+    assert "The exact limits are under I-20–I-25 in the study's own wording." in row.plain
+    assert [ref for ref, _ in row.as_written] == [f"I-{n}" for n in range(20, 26)]
+    originals = dict(sheet.originals)
+    assert originals["I-21"] == "Platelet count >= 100,000/mm^3" and "I-20–I-25" not in originals
+    text = " ".join(text_of(render_pdf(record("NCT04267848"), OPTIONS)).split())
+    assert "I-24 Total bilirubin =< 1.5 x upper limit of normal (ULN)" in text
+
+
+@pytest.mark.parametrize(
+    ("original", "panels"),
+    [
+        ("Absolute neutrophil count (ANC) >= 1,500/mm^3", ("blood_counts",)),
+        ("Total bilirubin =< 1.5 x upper limit of normal (ULN)", ("liver_tests",)),
+        ("HbA1c between ≥ 7.5% and ≤10.5% inclusive, during screening", ("blood_sugar",)),
+        ("Platelet transfusion within 7 days before the first dose", ()),  # a treatment, not a result
+        ("uncontrolled diabetes mellitus (a fasting glucose of >160 mg/dL)", ()),  # an illness they know of
+        ("potassium levels >5.5 mmol/L; or any diseases that could affect the results of the study.", ()),
+        ("Known hepatitis B infection", ()),
+    ],
+)  # fmt: skip
+def test_only_a_line_that_is_just_a_lab_limit_joins_a_run(original, panels):
+    from sheets.lab_panels import limit_panels
+
+    assert limit_panels(PlainCriterion("exclusion", "You cannot join if ...", original)) == panels
+
+
+def test_a_lone_lab_limit_keeps_its_own_row():
+    criteria = (PlainCriterion("inclusion", "You may be able to join if you are 18 or older.", "Age >= 18"),
+                PlainCriterion("inclusion", "You may be able to join if your platelets are 100,000 or more.",
+                               "Platelets >= 100,000/mm3"),
+                PlainCriterion("inclusion", "You may be able to join if you can swallow pills.", "Able to swallow"))  # fmt: skip
+    sheet = build_sheet(replace(record("NCT04474964"), site_content=replace(
+        record("NCT04474964").site_content, plain_criteria=criteria)), OPTIONS)  # fmt: skip
+    assert [c.ref for c in sheet.inclusion] == ["I-1", "I-2", "I-3"] and not any(c.merged for c in sheet.inclusion)
+
+
+# ------------------------------------------------------------------------------ groups
+
+
+def test_a_group_the_record_closed_is_named_as_closed_and_never_offered_by_chance():
+    sheet = build_sheet(record("NCT04267848"), OPTIONS)  # Arm A "(CLOSED AS OF UPDATE #7)"
+    assert [g.name for g in sheet.overview.groups] == [
+        "Arm B (platinum doublet, sequential pembrolizumab)",
+        "Arm C (platinum doublet, combination pembrolizumab)",
+    ]
+    assert sheet.overview.taking_part[0].startswith("There are 2 groups. A computer puts each person")
+    assert ("The record says these groups no longer take new people: Arm A (platinum doublet, observation)."
+            in sheet.overview.taking_part)  # fmt: skip
+    assert "put into 2 groups by chance" in " ".join(sheet.doctor_questions)
+    assert any(label.startswith("Arm A") for label, _ in sheet.group_texts)  # its words stay for reference
+
+
+def test_cohorts_are_not_said_to_be_chosen_by_chance_and_a_partner_named_in_the_arm_text_counts():
+    sheet = build_sheet(record("NCT04613596"), OPTIONS)  # KRYSTAL-7: phase 2 cohorts, phase 3 arms
+    assert "by chance" not in " ".join((*sheet.overview.taking_part, *sheet.doctor_questions))
+    assert "depends on the part of the study and your situation" in sheet.overview.taking_part[0]
+    gets = {g.name: g.gets for g in sheet.overview.groups}
+    assert gets["Phase 2 Cohort 1a: PD-L1 TPS <1%"] == "Adagrasib and Pembrolizumab"  # "in combination with"
+    assert gets["Phase 2 Cohort 1b: PD-L1 TPS <1%"] == "Adagrasib"  # "monotherapy"
+    assert gets["Phase 3 Cohort 4 Comparator Arm"] == "Pembrolizumab"
+
+
+def test_a_treatment_named_as_an_earlier_one_in_the_arm_text_is_not_added():
+    from sheets.questions_facts import _arm_interventions
+
+    trial = two_arms(Arm("Drug B", "ACTIVE_COMPARATOR", "For people who progressed on Drug A before", ("Drug: Drug B",)),
+                     Intervention("Drug B", "DRUG"))  # fmt: skip
+    assert [name for name, _ in _arm_interventions(trial, trial.arms[1])] == ["Drug B"]
+
+
+# ------------------------------------------------------------------------------ contacts
+
+
+def test_without_a_central_contact_page_1_names_a_recruiting_sites_contact_and_sites_give_phones():
+    sheet = build_sheet(record("NCT04267848"), OPTIONS)  # no central contact; 659 sites give one
+    assert sheet.call is not None and not sheet.call_is_official
+    assert (sheet.call.phone, sheet.call.affiliation) == ("907-212-6871", "Katmai Oncology Group")
+    text = " ".join(text_of(render_pdf(record("NCT04267848"), OPTIONS)).split())
+    assert "Katmai Oncology Group, Anchorage, Alaska, United States (recruiting), Phone: 907-212-6871" in text
+
+
 # ------------------------------------------------------------------------------ layout
 
 

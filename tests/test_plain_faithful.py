@@ -376,6 +376,13 @@ FOUND_CRITICAL = [
     # the sixth full audit (kept sample, seed 12; fresh seed 71)
     ("exclusion", "Having a seating modification applied at least 1 year before being included in the study",
      "before being included in the study.", "before being."),
+    # the page review of four sheets (seed 13): a definition ticked as a rule; a name garbled
+    ("inclusion", "A female of childbearing potential is a sexually mature female who: Has not undergone a "
+     "hysterectomy or bilateral oophorectomy; or; Has not been naturally postmenopausal for at least 12 "
+     "consecutive months", "A note from the study, nothing to tick:", "may be able to join"),
+    ("inclusion", "Human immunodeficiency virus (HIV)-infected patients on effective anti-retroviral therapy with "
+     "undetectable viral load within 6 months are eligible for this trial", "Human immunodeficiency virus-infected",
+     "weak immune system"),
 ]  # fmt: skip
 
 

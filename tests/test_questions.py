@@ -95,10 +95,10 @@ def content_words(question: str) -> set[str]:
 
 
 @pytest.mark.parametrize("path", [SEED_RECORD, *RECORDS], ids=lambda p: p.stem)
-def test_every_sheet_has_4_to_6_doctor_and_5_to_7_coordinator_questions_each_a_question(path):
+def test_every_sheet_has_4_to_6_doctor_and_5_to_6_coordinator_questions_each_a_question(path):
     trial = replace(load_trial(path), site_content=SiteContent())
     doctor, coordinator = doctor_questions(trial), coordinator_questions(trial)
-    assert 4 <= len(doctor) <= 6 and 5 <= len(coordinator) <= 7
+    assert 4 <= len(doctor) <= 6 and 5 <= len(coordinator) <= 6
     for question in doctor + coordinator:
         assert question.endswith("?") and question[0].isupper(), question
         assert question.count("?") <= 2 and len(question.split()) >= 6, question
@@ -449,7 +449,7 @@ def test_the_outcome_question_explains_the_main_outcome_and_asks_what_it_means_f
 def test_a_record_with_almost_nothing_still_gets_well_formed_questions():
     trial = Trial(nct_id="NCT00000000")
     doctor, coordinator = doctor_questions(trial), coordinator_questions(trial)
-    assert len(doctor) == 5 and len(coordinator) == 7
+    assert len(doctor) == 5 and len(coordinator) == 6
     assert "What is known so far about how well the treatment being tested works" in " ".join(
         doctor
     )
@@ -467,7 +467,8 @@ def test_the_coordinator_questions_use_the_follow_up_time_and_the_nearest_site()
     near = coordinator_text(trial, near="10021")
     assert "The trial runs at 327 sites in 38 countries. The site nearest to 10021 may be" in near
     assert "New York" in near
-    assert "Which site is nearest to me" in coordinator_text(trial)
+    # without --near, "which of 327 sites is nearest?" gives way: the site list answers it
+    assert "Which site is nearest to me" not in coordinator_text(trial)
 
 
 @pytest.mark.parametrize(
@@ -485,7 +486,10 @@ def test_the_coordinator_questions_use_the_follow_up_time_and_the_nearest_site()
     ],
 )  # fmt: skip
 def test_the_where_question_follows_the_sites_and_the_place_the_user_gives(sites, near, expected):
-    assert expected in coordinator_text(replace(seed(), sites=sites), near=near)
+    from sheets.questions import _where_question
+
+    # its wording; whether it makes the sheet is the chooser's call, by weight
+    assert expected in _where_question(replace(seed(), sites=sites), near).text
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,11 @@ def _swaps() -> tuple[re.Pattern[str], dict[str, str]]:
     data = tomllib.loads((files("sheets") / "data" / "plain_words.toml").read_text("utf-8"))
     swaps = {k.lower(): v for k, v in data["swap"].items()}
     phrases = sorted(swaps, key=len, reverse=True)
-    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(p) for p in phrases) + r")(?![\w-])", re.I)
+    # A name kept whole is kept before a hyphen too ("human immunodeficiency virus-infected");
+    # a swap never reaches into a hyphenated word.
+    ends = {p: r"(?!\w)" if swaps[p].lower() == p and " " in p else r"(?![\w-])" for p in phrases}
+    alternatives = "|".join(re.escape(p) + ends[p] for p in phrases)
+    pattern = re.compile(r"(?<![\w-])(?:" + alternatives + ")", re.I)
     return pattern, swaps
 
 

@@ -10,6 +10,8 @@ sheet: $(STAMP)
 	$(BIN)/sheets make examples/NCT07632209.json -o out/NCT07632209.pdf
 
 test: $(STAMP)
+	$(BIN)/ruff check sheets tests benchmarks
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

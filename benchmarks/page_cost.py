@@ -63,7 +63,7 @@ def main() -> None:
     sheet_time = content_time = layout_time = write_time = bare_time = 0.0
     sheet_pages = bare_pages = 0
     for _ in range(args.rounds):
-        for trial, bare in zip(trials, bares):
+        for trial, bare in zip(trials, bares, strict=True):
             start = time.perf_counter()
             page_html = render_html(build_sheet(trial, options))
             built = time.perf_counter()

@@ -30,7 +30,18 @@ _LAZY = {
     "load_trial": "record",
 }
 
-__all__ = [*_LAZY, "render_html", "render_pdf", "write_sheet"]
+__all__ = [  # the lazy names above, and the pipeline functions below
+    "RecordError",
+    "Sheet",
+    "SheetOptions",
+    "SheetsError",
+    "Trial",
+    "build_sheet",
+    "load_trial",
+    "render_html",
+    "render_pdf",
+    "write_sheet",
+]
 
 
 def __getattr__(name: str):

@@ -199,10 +199,10 @@ class _Run:
             try:
                 while not ctrl_c.pressed:
                     while len(in_flight) < 2 * workers and not all_started:
-                        job = next(jobs, None)
-                        all_started = job is None
-                        if job is not None:
-                            index, label, data, digest = job
+                        started = next(jobs, None)
+                        all_started = started is None
+                        if started is not None:
+                            index, label, data, digest = started
                             in_flight[pool.submit(make_one, label, data)] = (index, label, digest)
                     if not in_flight:
                         return True

@@ -67,7 +67,7 @@ def make_booklet(
     _pad(booklet, duplex)
     with booklet.open_outline() as outline:
         outline.root.append(pikepdf.OutlineItem("The trials in this booklet", 0))
-        for sheet, source in zip(sheets, sources):
+        for sheet, source in zip(sheets, sources, strict=True):
             title = f"{sheet.nct_id}: {sheet.title}"[:200]
             outline.root.append(pikepdf.OutlineItem(title, len(booklet.pages)))
             booklet.pages.extend(source.pages)
@@ -127,7 +127,7 @@ def _cover(sheets: list[BookletSheet], counts: list[int], options: SheetOptions,
     cover_pages, pdf = 1, b""
     for _ in range(3):
         lines, page = [], _padded(cover_pages, duplex) + 1
-        for number, (sheet, count) in enumerate(zip(sheets, counts), 1):
+        for number, (sheet, count) in enumerate(zip(sheets, counts, strict=True), 1):
             lines.append(CoverLine(number, sheet.nct_id, sheet.title, count, page))
             page += _padded(count, duplex)
         pdf = _render_cover(lines, options)

@@ -179,7 +179,8 @@ def _member(font, originals: dict[tuple, Path]) -> Member | None:
         return None
     if cid.get("/CIDToGIDMap", Name.Identity) != Name.Identity:
         return None
-    program = (cid.get("/FontDescriptor") or {}).get("/FontFile2")
+    descriptor = cid.get("/FontDescriptor")
+    program = descriptor.get("/FontFile2") if descriptor is not None else None
     if not isinstance(program, pikepdf.Stream):
         return None
     try:
@@ -268,7 +269,7 @@ def _cid_set(gids: list[int]) -> bytes:
 
 def read_widths(array) -> dict[int, float]:
     """A CIDFont /W array: entries ``c [w1 w2 ...]`` or ``c_first c_last w``."""
-    items, widths, i = list(array), {}, 0
+    items, widths, i = list(array), dict[int, float](), 0
     while i < len(items):
         first = int(items[i])
         if isinstance(items[i + 1], Array):

@@ -32,11 +32,10 @@ from __future__ import annotations
 
 import base64
 import re
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import tomllib
 
 from .errors import SheetsError
 from .model import Contact

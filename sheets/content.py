@@ -14,18 +14,16 @@ from typing import TYPE_CHECKING
 
 from . import i18n, wording
 from .eligibility import parse_criteria
+from .lab_panels import MIN_RUN, condensed_line, in_order, limit_panels, panels_of
 from .model import Contact, PlainCriterion, Site, Trial
+from .options import SheetOptions
+from .outcomes import plain_outcome
+from .overview import Overview, overview_of
 from .plain import inline_definitions, plain_criteria, sheet_glossary
 from .plain.engine import LINE
 from .plain.glossary import meanings_in
 from .plain.people import audience_of
-from .options import SheetOptions
-from .outcomes import plain_outcome
-from .lab_panels import MIN_RUN, condensed_line, in_order, limit_panels, panels_of
-from .overview import Overview, overview_of
 from .qr import qr_svg
-from .questions_facts import child_ages, closed_arms, open_arms
-from .standing import Standing, age_conflict, last_day, standing_of
 from .questions import (
     about_questions,
     coordinator_questions,
@@ -34,6 +32,8 @@ from .questions import (
     nearest_site,
     status_warning,
 )
+from .questions_facts import child_ages, closed_arms, open_arms
+from .standing import Standing, age_conflict, last_day, standing_of
 
 if TYPE_CHECKING:
     from .clinic import Clinic

@@ -266,7 +266,7 @@ def _inline_items(text: str, heading: str) -> list[tuple[str, str, bool]]:
     if _ALTERNATIVES.search(text[: run[0].start()]) or re.search(r"(?i)\b(?:or|and/or)\W*$", text):
         return [(text, heading, True)]  # "as evidenced by 1) ... and/or 2) ...": one criterion
     before = text[: run[0].start()].strip(" ,;")
-    parts = [text[m.end(): n.start() if n else len(text)].strip(" ,;") for m, n in zip(run, [*run[1:], None])]
+    parts = [text[m.end(): n.start() if n else len(text)].strip(" ,;") for m, n in zip(run, [*run[1:], None], strict=True)]
     if int(run[0][1]) == 2:
         parts.insert(0, before)  # "X 2.Y 3.Z": the first criterion has no number
     elif before:
@@ -319,7 +319,8 @@ class _Parser:
         if colon and after.strip() and len(prefix) <= 120 and is_section_heading(prefix):
             # "- The inclusion criteria were as follows: a) men and women aged 18-65 ...":
             # the header is glued in front of the first criterion; it is a label, not a part.
-            if _HEADER.match(prefix) and not _HEADER.match(prefix)["rest"].strip():
+            glued = _HEADER.match(prefix)
+            if glued and not glued["rest"].strip():
                 self._start_section(_Section(_header_kind(prefix + ":"), "", " " * indent + after.strip()))
                 return  # "- Exclusion criteria: none" is a header and its first item
             self._switch_to(_header_kind(prefix + ":"))
@@ -347,16 +348,16 @@ class _Parser:
             label = body[header.start("who"): end].strip(" *-:")
             named = not set(header["who"].lower().split()) <= _PLAIN_QUALIFIERS
             return _Section(_kind_of(header["kind"]), label if (qualifier or named) else "", content)
-        bare = _BARE.match(body)
-        if bare and not (marker and bare["rest2"]):
-            return _Section(_kind_of(bare["kind"]), "", (bare["rest"] or bare["rest2"] or "").strip())
-        named = _NAMED_HEADER.match(body)
-        if named and len(named["who"].split()) <= 8 and not _NOT_A_NAME.search(named["who"]) \
+        alone = _BARE.match(body)
+        if alone and not (marker and alone["rest2"]):
+            return _Section(_kind_of(alone["kind"]), "", (alone["rest"] or alone["rest2"] or "").strip())
+        group = _NAMED_HEADER.match(body)
+        if group and len(group["who"].split()) <= 8 and not _NOT_A_NAME.search(group["who"]) \
                 and (line.endswith(":") or not marker):
             # A numbered "1. PD group Inclusion criteria:" heads a group with sections of its own.
             if marker:
-                return _Section(_kind_of(named["kind"]), "", "", named["who"].strip())
-            return _Section(_kind_of(named["kind"]), body.strip(" :*-"), "")
+                return _Section(_kind_of(group["kind"]), "", "", group["who"].strip())
+            return _Section(_kind_of(group["kind"]), body.strip(" :*-"), "")
         return None
 
     @staticmethod

@@ -16,6 +16,7 @@ argument through every question rule. It does not choose what a sheet says.
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -23,8 +24,6 @@ from datetime import date
 from functools import cache
 from importlib.resources import files
 from typing import Any
-
-import tomllib
 
 from .errors import SheetsError
 

@@ -19,6 +19,7 @@ import json
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import BinaryIO
 
 from . import __version__
 from .files import write_atomic
@@ -65,7 +66,7 @@ class Manifest:
         self.path = out_dir / MANIFEST
         self.entries: dict[str, dict] = {}
         self._by_hash: dict[str, dict] = {}
-        self._log = None
+        self._log: BinaryIO | None = None
         self._read()
 
     def _read(self) -> None:

@@ -148,8 +148,8 @@ def about_questions(trial: Trial) -> tuple[str, ...]:
         results = _question("about.results_later", trial)
     else:
         results = None
-    status = _status_question(trial) or _question("doctor.status.UNKNOWN", trial)
-    if results is not None and status.asks & results.asks:
+    status: Question | None = _status_question(trial) or _question("doctor.status.UNKNOWN", trial)
+    if results is not None and status is not None and status.asks & results.asks:
         status = None  # "has it posted results?" is answered: the results question says so
     condition = _conditions(trial)
     tested_something = trial.status != "WITHDRAWN" and not facts.is_observational(trial)
@@ -267,8 +267,11 @@ def _groups_and_placebo_questions(trial: Trial) -> list[Question]:
         arms = len(trial.arms)
         groups = count_phrase(arms, "group") if 2 <= arms <= 4 else i18n.noun(2, "group")
         key = f"randomised_{control}{add_on}" if control else "randomised"
-        return [_question(f"doctor.{key}", trial, groups=groups, **names)]
-    return [_question(f"doctor.{control}{add_on}", trial, **names)] if control else []
+        return [_question(f"doctor.{key}", trial, groups=groups, tested=names["tested"],
+                          background=names["background"])]  # fmt: skip
+    if not control:
+        return []
+    return [_question(f"doctor.{control}{add_on}", trial, tested=names["tested"], background=names["background"])]
 
 
 def _masking_question(trial: Trial) -> Question | None:

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import os
 import re
+import tomllib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
 from functools import cache
 from importlib.resources import files
 from typing import Any
-
-import tomllib
 
 from . import i18n
 from .eligibility import parse_criteria

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import date
-import json
 from pathlib import Path
 
 import pytest

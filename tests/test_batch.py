@@ -203,7 +203,7 @@ def test_the_booklet_holds_a_cover_then_every_sheet_with_its_own_page_numbers(tm
     assert len(texts) == booklet_pages(counts, cover_pages=1, duplex=True)
     assert len(texts) == 2 + sum(n + n % 2 for n in counts)
     page = 3  # after the cover and its blank back
-    for name, count in zip(THREE, counts):
+    for name, count in zip(THREE, counts, strict=True):
         assert f"{name}" in cover
         assert f"Page 1 of {count}" in texts[page - 1] and name in texts[page - 1]
         assert f"Page {count} of {count}" in texts[page + count - 2]

@@ -53,7 +53,7 @@ def test_the_plain_audit_draws_a_kept_sample_and_tallies_verdicts_on_it(tmp_path
     assert len(ids) == 10 and all(id_.startswith("XNCT") for id_ in ids)
     verdicts = ["```json", ""] + [
         json.dumps({"id": id_, "verdict": verdict, "plainness": 3, "pattern": "jargon left as is"})
-        for id_, verdict in zip(ids[1:], ["critical", "major", "minor", "ok"] * 3)
+        for id_, verdict in zip(ids[1:], ["critical", "major", "minor", "ok"] * 3, strict=False)
     ] + [json.dumps({"id": "NCT00000000#1", "verdict": "ok", "plainness": 5}), "```"]  # fmt: skip
     (tmp_path / "verdicts.jsonl").write_text("\n".join(verdicts))
     report = run("plain_audit/tally.py", str(tmp_path / "verdicts.jsonl"),

@@ -10,8 +10,8 @@ from conftest import DATA, FIXED_DAY, OPEN_RECORDS, SEED_RECORD
 from pdfcheck import blank_shares, page_texts, text_of
 
 from sheets import SheetOptions, build_sheet, load_trial, render_pdf
-from sheets.model import Arm, Design, Intervention, PlainCriterion
 from sheets.lab_panels import panels_of
+from sheets.model import Arm, Design, Intervention, PlainCriterion
 from sheets.overview import overview_of
 
 OPTIONS = SheetOptions(generated_on=FIXED_DAY)

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import html
 import re
+import tomllib
 from dataclasses import replace
 from datetime import date
 
 import pytest
-import tomllib
 from click.testing import CliRunner
 from conftest import FIXED_DAY, RECORDS, ROOT, SEED_RECORD
 from pdfcheck import reader, text_of

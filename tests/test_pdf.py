@@ -149,7 +149,6 @@ def test_every_real_record_renders_a_sheet_with_its_number_and_qr(path):
 
 def test_every_character_on_every_real_sheet_is_in_a_bundled_font():
     import html
-    import re
 
     from fontTools.ttLib import TTFont
 

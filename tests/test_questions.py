@@ -8,11 +8,11 @@ changes the questions the way the record changes.
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import replace
 from importlib.resources import files
 
 import pytest
-import tomllib
 from click.testing import CliRunner
 from conftest import DATA, FIXED_DAY, RECORDS, SEED_RECORD
 from pdfcheck import text_of

@@ -24,7 +24,15 @@ from . import checks, people, rules
 from .glossary import Glossary, glossary, inline_definitions
 from .people import Audience
 from .structure import Shape, shape_of
-from .wording import APPLIES, clause, lower_first, split_or_list, swap_words, to_second_person, upper_first
+from .wording import (
+    APPLIES,
+    clause,
+    lower_first,
+    split_or_list,
+    swap_words,
+    to_second_person,
+    upper_first,
+)
 
 FRAMES = {
     ("inclusion", "you"): "You may be able to join if",

@@ -178,7 +178,7 @@ def meanings_in(lang: str) -> dict[tuple[str, str], str]:
 
     english, translated = data("glossary", "en")["entry"], data("glossary", lang)["entry"]
     found: dict[tuple[str, str], str] = {}
-    for before, after in zip(english, translated):
+    for before, after in zip(english, translated, strict=False):  # a translation may lag
         found[(before["term"].lower(), _meaning(before))] = _meaning(after)
         found.setdefault(("", _meaning(before)), _meaning(after))
     return found

@@ -148,6 +148,7 @@ class Sheet:
     notices: tuple[str, ...] = ()  # what the record's dates put in doubt, said on page 1
     call: Contact | None = None  # the one contact page 1 names
     call_is_official: bool = False  # no one to call: the person leading the study instead
+    call_is_site: bool = False  # one site's contact (the nearest, or the first recruiting one)
     for_child: bool = False  # the trial only takes children: the sheet speaks to a parent
     criteria_cut_off: bool = False  # the record's eligibility text ends mid-way ("...")
     happened: tuple[str, ...] = ()  # on an "about" sheet: why it stopped, its results
@@ -248,6 +249,8 @@ def _build_sheet(trial: Trial, options: SheetOptions) -> Sheet:
         notices=_notices(standing, options.generated_on) + _age_notice(trial, criteria),
         call=call or (None if standing.joining else official),
         call_is_official=call is None and official is not None and not standing.joining,
+        call_is_site=call is not None and call not in trial.central_contacts
+        and not (options.clinic is not None and call == options.clinic.contact),
         for_child=bool(child_ages(trial)),
         criteria_cut_off=trial.eligibility.criteria_text.rstrip().endswith(("...", "…")),
         happened=() if standing.joining else _happened(trial),
@@ -266,20 +269,23 @@ def _one_to_call(trial: Trial, options: SheetOptions) -> Contact | None:
     when no one has a phone or email."""
     if options.clinic is not None and options.clinic.contact is not None:
         return options.clinic.contact
-    site = nearest_site(trial.sites, options.near) if options.near else None
-    if site is not None:
-        reachable = [c for c in site.contacts if c.phone or c.email]
-        if reachable:
-            return replace(reachable[0], affiliation=reachable[0].affiliation or site.facility)
+    nearest = nearest_site(trial.sites, options.near) if options.near else None
+    if nearest is not None and _site_contact(nearest) is not None:
+        return _site_contact(nearest)
     central = next((c for c in trial.central_contacts if c.phone or c.email), None)
     if central is not None:
         return central
     # no central contact: the first recruiting site that gives a phone or email
-    for site in sorted(trial.sites, key=lambda s: s.status != "RECRUITING"):
-        reachable = [c for c in site.contacts if c.phone or c.email]
-        if reachable:
-            return replace(reachable[0], affiliation=reachable[0].affiliation or site.facility)
-    return None
+    recruiting_first = sorted(trial.sites, key=lambda s: s.status != "RECRUITING")
+    return next((c for c in map(_site_contact, recruiting_first) if c is not None), None)
+
+
+def _site_contact(site: Site) -> Contact | None:
+    """A site's first contact with a phone or email, named with the site."""
+    reachable = [c for c in site.contacts if c.phone or c.email]
+    if not reachable:
+        return None
+    return replace(reachable[0], affiliation=reachable[0].affiliation or site.facility)
 
 
 def _notices(standing: Standing, on: date) -> tuple[str, ...]:
@@ -287,7 +293,9 @@ def _notices(standing: Standing, on: date) -> tuple[str, ...]:
     t = i18n.text
     notices = []
     if standing.late_start:
-        notices.append(t("sheet.late_start", date=wording.date_phrase(standing.late_start)))
+        years = (on - (last_day(standing.late_start) or on)).days // 365
+        key = "sheet.late_start_years" if years >= 2 else "sheet.late_start_year" if years else "sheet.late_start"
+        notices.append(t(key, date=wording.date_phrase(standing.late_start), years=years))
     if standing.past_end:
         notices.append(t("sheet.past_end", date=wording.date_phrase(standing.past_end)))
     if standing.stale_since:

@@ -311,6 +311,13 @@ class _Parser:
         body = line[marker.end():] if marker else line
         if not body:
             return  # a lone bullet or number: nothing to keep
+        item = self.current
+        if not marker and item is not None and line[:1].islower() and indent > item.indent \
+                and not _SENTENCE_END.search(item.details[-1] if item.details else item.text):
+            # "- Patients ... must be able to meet the" / "eligibility criteria for the appropriate
+            # subprotocols within 4 weeks": a wrapped line goes on its item, never heads a section
+            self._append(item, line)
+            return
         section = self._section_header(line, body, marker)
         if section:
             self._start_section(section)

@@ -314,15 +314,18 @@ def _contact(raw: dict[str, Any]) -> Contact:
     return Contact(
         name=_text(raw.get("name")),
         role=_text(raw.get("role")),
-        phone=" ".join(p for p in (_text(raw.get("phone")), _ext(raw)) if p),
+        phone=_phone(raw),
         email=_text(raw.get("email")),
         affiliation=_text(raw.get("affiliation")),
     )
 
 
-def _ext(raw: dict[str, Any]) -> str:
-    ext = _text(raw.get("phoneExt"))
-    return f"ext. {ext}" if ext else ""
+def _phone(raw: dict[str, Any]) -> str:
+    """The number with its extension; a "phoneExt" that is a country code ("+33") goes first."""
+    phone, ext = _text(raw.get("phone")), _text(raw.get("phoneExt"))
+    if re.fullmatch(r"\+\d{1,4}", ext) and phone and not phone.startswith("+"):
+        return f"{ext} {phone}"
+    return " ".join(p for p in (phone, f"ext. {ext}" if ext else "") if p)
 
 
 def _outcomes(value: Any) -> tuple[Outcome, ...]:

@@ -96,6 +96,19 @@ def test_a_criterion_spread_over_lines_is_joined():
     ]
 
 
+def test_a_wrapped_line_that_reads_like_a_heading_stays_on_its_item():
+    # NCI-MATCH, hard-wrapped: the second line once became a label on the 18 criteria after it
+    text = ("Inclusion Criteria:\n  -  Patients with a rare variant must be able to meet the\n"
+            "     eligibility criteria for the appropriate subprotocols within 4 weeks\n"
+            "     following entry on the screening step\n  -  Age >= 18")  # fmt: skip
+    criteria = parse_criteria(text)
+    assert [(c.heading, c.original) for c in criteria] == [
+        ("", "Patients with a rare variant must be able to meet the eligibility criteria for the "
+             "appropriate subprotocols within 4 weeks following entry on the screening step"),
+        ("", "Age >= 18"),
+    ]
+
+
 def test_in_list_headings_label_the_items_below_them():
     text = "Inclusion Criteria:\nHematologic:\n- ANC >= 1500\n- Platelets >= 100000\nHepatic:\n- ALT <= 3 x ULN"
     criteria = parse_criteria(text)

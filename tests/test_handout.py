@@ -230,10 +230,11 @@ def test_a_treatment_named_as_an_earlier_one_in_the_arm_text_is_not_added():
 
 def test_without_a_central_contact_page_1_names_a_recruiting_sites_contact_and_sites_give_phones():
     sheet = build_sheet(record("NCT04267848"), OPTIONS)  # no central contact; 659 sites give one
-    assert sheet.call is not None and not sheet.call_is_official
+    assert sheet.call is not None and not sheet.call_is_official and sheet.call_is_site
     assert (sheet.call.phone, sheet.call.affiliation) == ("907-212-6871", "Katmai Oncology Group")
     text = " ".join(text_of(render_pdf(record("NCT04267848"), OPTIONS)).split())
     assert "Katmai Oncology Group, Anchorage, Alaska, United States (recruiting), Phone: 907-212-6871" in text
+    assert "Contact at a site Site Public Contact, Katmai Oncology Group" in text
 
 
 # ------------------------------------------------------------------------------ layout

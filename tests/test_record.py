@@ -130,3 +130,15 @@ def test_markdown_escapes_in_record_text_read_as_the_characters_they_escape():
     summary = " ".join((trial.brief_summary, trial.detailed_description))
     assert "TPS >=50%" in summary
     assert "\\>" not in summary and "\\<" not in summary
+
+
+@pytest.mark.parametrize(
+    ("phone", "ext", "printed"),
+    [("01.49.95.81.69", "+33", "+33 01.49.95.81.69"), ("555-0100", "2832", "555-0100 ext. 2832"),
+     ("555-0100", "", "555-0100"), ("+1 555-0100", "+1", "+1 555-0100 ext. +1")],
+)  # fmt: skip
+def test_a_country_code_given_as_the_extension_goes_before_the_number(phone, ext, printed):
+    study = json.loads((DATA / "records" / "NCT06171568.json").read_text("utf-8"))
+    contact = {"name": "Site", "phone": phone, **({"phoneExt": ext} if ext else {})}
+    study["protocolSection"]["contactsLocationsModule"]["centralContacts"] = [contact]
+    assert trial_from_study(study, "test").central_contacts[0].phone == printed

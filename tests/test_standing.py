@@ -105,6 +105,8 @@ def test_a_trial_not_yet_recruiting_six_months_after_its_start_is_in_doubt_and_n
     assert not standing_of(replace(trial, start_date="2026-06"), DAY).late_start  # June 30 + 6 months
     sheet = build_sheet(trial, SheetOptions(generated_on=DAY))
     assert sheet.notices[0].startswith("The record gave May 2026 as the planned start, more than six")
+    late = build_sheet(replace(trial, start_date="2024-02"), SheetOptions(generated_on=DAY))
+    assert late.notices[0].startswith("The record gave February 2024 as the planned start, more than 2 years ago")
     assert sheet.doctor_questions[0].startswith("Going by its record, this trial should have opened")
     assert not any("wise for me to wait" in q for q in sheet.doctor_questions)
 

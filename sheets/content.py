@@ -32,7 +32,7 @@ from .questions import (
     nearest_site,
     status_warning,
 )
-from .questions_facts import child_ages, closed_arms, open_arms
+from .questions_facts import child_ages, children_and_adults, closed_arms, open_arms
 from .standing import Standing, age_conflict, last_day, standing_of
 
 if TYPE_CHECKING:
@@ -150,6 +150,7 @@ class Sheet:
     call_is_official: bool = False  # no one to call: the person leading the study instead
     call_is_site: bool = False  # one site's contact (the nearest, or the first recruiting one)
     for_child: bool = False  # the trial only takes children: the sheet speaks to a parent
+    both_voices: bool = False  # it takes children and adults: "I" may be read as "my child"
     criteria_cut_off: bool = False  # the record's eligibility text ends mid-way ("...")
     happened: tuple[str, ...] = ()  # on an "about" sheet: why it stopped, its results
     overview: Overview = Overview()  # page 1's plain sentences (a joining sheet's)
@@ -252,6 +253,7 @@ def _build_sheet(trial: Trial, options: SheetOptions) -> Sheet:
         call_is_site=call is not None and call not in trial.central_contacts
         and not (options.clinic is not None and call == options.clinic.contact),
         for_child=bool(child_ages(trial)),
+        both_voices=children_and_adults(trial),
         criteria_cut_off=trial.eligibility.criteria_text.rstrip().endswith(("...", "…")),
         happened=() if standing.joining else _happened(trial),
         overview=overview,

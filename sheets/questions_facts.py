@@ -309,6 +309,14 @@ def child_ages(trial: Trial) -> str:
     return f"{low} to {high}" if low else f"up to {high}"
 
 
+def children_and_adults(trial: Trial) -> bool:
+    """The trial takes children and adults alike (12 to 65 years): a parent may be the one
+    asking, so the sheet says its "I" can be read as "my child"."""
+    low = _age_in_years(trial.eligibility.minimum_age)
+    high = _age_in_years(trial.eligibility.maximum_age)
+    return low is not None and low < 18 and (high is None or high >= 18)
+
+
 def _age_in_years(age: str) -> float | None:
     found = re.match(r"\s*(\d+(?:\.\d+)?)\s*(year|month|week|day)", age, re.IGNORECASE)
     if not found:

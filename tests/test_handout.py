@@ -225,6 +225,21 @@ def test_a_treatment_named_as_an_earlier_one_in_the_arm_text_is_not_added():
     assert [name for name, _ in _arm_interventions(trial, trial.arms[1])] == ["Drug B"]
 
 
+@pytest.mark.parametrize(
+    ("low", "high", "both"),
+    [("12 Years", "65 Years", True), ("16 Years", "", True), ("18 Years", "65 Years", False),
+     ("3 Years", "16 Years", False)],  # a children's trial speaks as a parent throughout
+)  # fmt: skip
+def test_a_trial_for_children_and_adults_says_i_may_be_read_as_my_child(low, high, both):
+    trial = record("NCT04613596")
+    trial = replace(trial, eligibility=replace(trial.eligibility, minimum_age=low, maximum_age=high))
+    sheet = build_sheet(trial, OPTIONS)
+    assert sheet.both_voices is both
+    text = " ".join(text_of(render_pdf(trial, OPTIONS)).split())
+    said = 'if you are asking for your child, read "I" and "me" as "my child".' in text
+    assert said is both
+
+
 # ------------------------------------------------------------------------------ contacts
 
 

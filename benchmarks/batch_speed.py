@@ -57,7 +57,7 @@ def weasyprint_alone(sources: list[Path], rounds: int) -> tuple[float, float, fl
     import pikepdf
 
     from sheets import SheetOptions, load_trial, render_html
-    from sheets.pdf import default_renderer
+    from sheets.render.pdf import default_renderer
 
     options = SheetOptions()
     trials = [load_trial(p) for p in sources]
@@ -80,13 +80,13 @@ def weasyprint_alone(sources: list[Path], rounds: int) -> tuple[float, float, fl
 
 
 def _warm_worker() -> None:
-    from sheets.pdf import default_renderer
+    from sheets.render.pdf import default_renderer
 
     default_renderer()
 
 
 def _render_html(html: str) -> int:
-    from sheets.pdf import default_renderer
+    from sheets.render.pdf import default_renderer
 
     return len(default_renderer().render(html, paper="letter"))
 
@@ -117,7 +117,7 @@ def weasyprint_process_per_sheet(htmls: list[str], count: int, folder: Path) -> 
     (the issue's "one weasyprint process per sheet")."""
     from weasyprint.urls import path2url
 
-    from sheets.pdf import PAPER_CSS, STYLESHEET
+    from sheets.render.pdf import PAPER_CSS, STYLESHEET
     from sheets.resources import templates_dir
 
     command = Path(sys.executable).parent / "weasyprint"
@@ -173,8 +173,8 @@ def main() -> None:
     parser.add_argument("--no-booklet", action="store_true")
     args = parser.parse_args()
 
-    from sheets.batch import RECYCLE_AFTER, run_batch
-    from sheets.inputs import expand_inputs
+    from sheets.batch.inputs import expand_inputs
+    from sheets.batch.run import RECYCLE_AFTER, run_batch
 
     sources = [p for p in RECORDS if not args.records or p.stem in args.records]
     htmls = sheet_htmls(sources)
@@ -217,7 +217,7 @@ def main() -> None:
               f"= {len(again.results) / seconds:.0f} records/s")  # fmt: skip
 
         if not args.no_booklet:
-            from sheets.booklet import BookletSheet, make_booklet
+            from sheets.batch.booklet import BookletSheet, make_booklet
 
             sheets = [BookletSheet(r.nct_id, r.title, Path(r.output)) for r in again.results]
             start = time.perf_counter()

@@ -44,6 +44,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--large-print", action="store_true")
     parser.add_argument("--paper", default="letter", choices=("letter", "a4"))
+    parser.add_argument("--records", type=int, default=None, help="use only the first N")
     args = parser.parse_args()
 
     from sheets import SheetOptions, build_sheet, load_trial, render_pdf
@@ -51,7 +52,7 @@ def main() -> None:
     options = SheetOptions(generated_on=DAY, large_print=args.large_print, paper=args.paper)
     joining, about, question_pages, empty = [], [], [], []
     print(f"{'record':<14} {'kind':<8} {'pages':>5} {'questions end':>13} {'emptiest page':>13}")
-    for path in records():
+    for path in records()[: args.records]:
         trial = load_trial(path)
         sheet = build_sheet(trial, options)
         pdf = render_pdf(trial, options)

@@ -44,19 +44,20 @@ def bare_html(pdf: bytes) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--records", type=int, default=len(RECORDS), help="use only the first N")
     args = parser.parse_args()
 
     from sheets import SheetOptions, build_sheet, load_trial
-    from sheets.html import render_html
-    from sheets.pdf import default_renderer
-    from sheets.weasy import CSS, HTML, path2url
+    from sheets.render.html import render_html
+    from sheets.render.pdf import default_renderer
+    from sheets.render.weasy import CSS, HTML, path2url
 
     renderer = default_renderer()
     base = path2url(renderer.base_dir)
     bare_css = CSS(string=BARE_CSS, base_url=base, url_fetcher=renderer.fetcher,
                    font_config=renderer.font_config)  # fmt: skip
     options = SheetOptions()
-    trials = [load_trial(path) for path in RECORDS]
+    trials = [load_trial(path) for path in RECORDS[: args.records]]
     bares = [bare_html(renderer.render(render_html(build_sheet(t, options)), paper="letter"))
              for t in trials]  # fmt: skip
 

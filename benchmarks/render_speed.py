@@ -37,8 +37,8 @@ def cold_make_seconds(runs: int) -> list[float]:
 def warm_seconds_per_sheet(paths: list[Path], rounds: int) -> tuple[float, float, float]:
     """In one process after a warm-up: (total, content+HTML, PDF) seconds per sheet."""
     from sheets import SheetOptions, build_sheet, load_trial
-    from sheets.html import render_html
-    from sheets.pdf import default_renderer
+    from sheets.render.html import render_html
+    from sheets.render.pdf import default_renderer
 
     trials = [load_trial(path) for path in paths]
     options = SheetOptions()

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .errors import SheetsError
-from .i18n import BASE, languages
-from .options import DEFAULT_LINK_TEMPLATE, PAPER_SIZES, PDF_VARIANTS, SheetOptions
+from sheets.errors import SheetsError
+from sheets.i18n import BASE, languages
+from sheets.options import DEFAULT_LINK_TEMPLATE, PAPER_SIZES, PDF_VARIANTS, SheetOptions
+from sheets.version import __version__
 
 
 class ExitStatus(IntEnum):
@@ -45,7 +45,7 @@ class SheetsGroup(click.Group):
         except Exception as error:
             if ctx.meta.get("sheets.debug"):
                 raise
-            what = ctx.meta.get("sheets.record", "the command")
+            what = ctx.meta.get("sheets.sources.record", "the command")
             click.echo(
                 f"Error: {what}: unexpected failure ({type(error).__name__}: {error}); "
                 "this is a bug in trial-sheets: run again with --debug for details",
@@ -130,7 +130,7 @@ def sheet_option_flags(command):
 
 
 def options_from_flags(sheet_flags: dict) -> SheetOptions:
-    from .options import questions_from_file
+    from sheets.options import questions_from_file
 
     flags = dict(sheet_flags)
     defaulted = flags.pop("defaulted", frozenset())
@@ -139,7 +139,7 @@ def options_from_flags(sheet_flags: dict) -> SheetOptions:
     doctor, coordinator = questions_from_file(questions_file) if questions_file else ((), ())
     fields = {**flags, "extra_doctor_questions": doctor, "extra_coordinator_questions": coordinator}
     if clinic_file:
-        from .clinic import options_with_clinic
+        from sheets.clinic import options_with_clinic
 
         fields = options_with_clinic(clinic_file, fields, defaulted)
     return SheetOptions(**fields)
@@ -159,13 +159,13 @@ def make(
     api_url: str | None, offline: bool, refresh: bool,
 ) -> None:  # fmt: skip
     """Make the question sheet for RECORD: a study file (JSON or XML) or an NCT number."""
-    from . import write_sheet
-    from .sources import resolve_trial
+    from sheets.pipeline import write_sheet
+    from sheets.sources.resolve import resolve_trial
 
-    ctx.meta["sheets.record"] = str(record)
+    ctx.meta["sheets.sources.record"] = str(record)
     options = options_from_flags(sheet_flags)
     trial = resolve_trial(record, api_url=api_url, offline=offline, refresh=refresh)
-    ctx.meta["sheets.record"] = trial.source
+    ctx.meta["sheets.sources.record"] = trial.source
     written = write_sheet(trial, output or Path(f"{trial.nct_id}.pdf"), options)
     click.echo(f"Wrote {written}")
 
@@ -199,9 +199,9 @@ def batch(
 
     Sheets that are up to date are skipped, so running it again resumes or refreshes a batch.
     """
-    from .batch import run_batch, write_report
-    from .batchview import print_summary, progress_bar
-    from .inputs import expand_inputs
+    from sheets.batch.inputs import expand_inputs
+    from sheets.batch.run import run_batch, write_report
+    from sheets.batch.view import print_summary, progress_bar
 
     options = options_from_flags(sheet_flags)
     items = expand_inputs(inputs, api_url=api_url, offline=offline, refresh=refresh)
@@ -227,7 +227,7 @@ def batch(
 @source_options
 def fetch(nct_ids: tuple[str, ...], output_dir: Path, api_url: str | None, offline: bool, refresh: bool) -> None:
     """Save the records of NCT_IDS as JSON files for later offline use."""
-    from .sources import fetch_records
+    from sheets.sources.resolve import fetch_records
 
     for path in fetch_records(nct_ids, output_dir, api_url=api_url, offline=offline, refresh=refresh):
         click.echo(f"Saved {path}")
@@ -247,12 +247,12 @@ def plain(ctx: click.Context, source: str, as_json: bool, api_url: str | None, o
     """
     import json
 
-    from .content import criteria_for
-    from .eligibility import parse_criteria
-    from .plain import plain_criteria
-    from .sources import is_record_source, resolve_trial
+    from sheets.content.build import criteria_for
+    from sheets.plain import plain_criteria
+    from sheets.plain.criteria import parse_criteria
+    from sheets.sources.resolve import is_record_source, resolve_trial
 
-    ctx.meta["sheets.record"] = source
+    ctx.meta["sheets.sources.record"] = source
     if is_record_source(source):
         trial = resolve_trial(source, api_url=api_url, offline=offline, refresh=refresh)
         criteria = criteria_for(trial)
@@ -281,6 +281,6 @@ def plain(ctx: click.Context, source: str, as_json: bool, api_url: str | None, o
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False, exists=True))
 def readability(folder: Path) -> None:
     """Measure the plain-English rewrite over every eligibility .txt file in FOLDER."""
-    from .plain import format_report, readability_report
+    from sheets.plain import format_report, readability_report
 
     click.echo(format_report(readability_report(folder)))

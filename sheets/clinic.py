@@ -37,8 +37,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import SheetsError
-from .model import Contact
+from sheets.errors import SheetsError
+from sheets.model import Contact
 
 MAX_LOGO_BYTES = 512 * 1024
 MAX_TEXT = 300
@@ -86,7 +86,7 @@ class ClinicConfig:
 
 def load_clinic(path: Path | str) -> ClinicConfig:
     """Read and check a clinic file; any problem is one `SheetsError` naming file and key."""
-    from .options import PAPER_SIZES, check_link_template, questions_from_file
+    from sheets.options import PAPER_SIZES, check_link_template, questions_from_file
 
     path = Path(path)
     try:

@@ -25,7 +25,7 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-from .errors import SheetsError
+from sheets.errors import SheetsError
 
 BASE = "en"
 DATA_FILES = ("labels", "questions", "outcomes", "glossary")

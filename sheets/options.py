@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from .errors import SheetsError
+from sheets.errors import SheetsError
 
 if TYPE_CHECKING:
-    from .clinic import Clinic
+    from sheets.clinic import Clinic
 
 PAPER_SIZES = ("letter", "a4")
 # Tagged PDF is always made; a variant adds a standard's claims: PDF/UA-1 (accessibility) or
@@ -37,7 +37,7 @@ class SheetOptions:
     clinic: Clinic | None = None  # a clinic's name, logo, contact, footer and templates
 
     def __post_init__(self) -> None:
-        from .i18n import check_language
+        from sheets.i18n import check_language
 
         if self.paper not in PAPER_SIZES:
             raise SheetsError(

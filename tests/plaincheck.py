@@ -344,8 +344,8 @@ class Corpus:
 @functools.cache
 def corpus(name: str) -> Corpus:
     """Every criterion of every *.txt in the named folder, parsed and rewritten once a session."""
-    from sheets.eligibility import parse_criteria
     from sheets.plain import plain_criteria
+    from sheets.plain.criteria import parse_criteria
 
     found = Corpus()
     for path in sorted(CORPORA[name].glob("*.txt")):

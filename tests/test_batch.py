@@ -18,12 +18,12 @@ from conftest import DATA, RECORDS, SEED_RECORD
 from pdfcheck import page_texts, reader, text_of
 
 from sheets import SheetOptions
-from sheets.batch import DUPLICATE, MADE, UNCHANGED, run_batch
-from sheets.booklet import booklet_pages
+from sheets.batch.booklet import booklet_pages
+from sheets.batch.inputs import expand_inputs
+from sheets.batch.manifest import MANIFEST
+from sheets.batch.run import DUPLICATE, MADE, UNCHANGED, run_batch
 from sheets.cli import main
 from sheets.files import write_atomic
-from sheets.inputs import expand_inputs
-from sheets.manifest import MANIFEST
 
 THREE = ("NCT03453554", "NCT05594173", "NCT06171568")  # short sheets (4 to 6 pages), in file order
 
@@ -299,7 +299,7 @@ def test_ctrl_c_lets_the_sheets_in_flight_land_and_stops_with_130(tmp_path):
 def test_ctrl_c_the_moment_a_sheet_is_written_still_records_and_counts_it(tmp_path, monkeypatch):
     """Ctrl-C is read between sheets, so one that comes just after a PDF is written (the
     narrowest window: before the manifest and the report know of it) leaves no PDF unrecorded."""
-    import sheets.batch
+    import sheets.batch.run
 
     pressed = []
 
@@ -309,7 +309,7 @@ def test_ctrl_c_the_moment_a_sheet_is_written_still_records_and_counts_it(tmp_pa
             pressed.append(target)
             os.kill(os.getpid(), signal.SIGINT)
 
-    monkeypatch.setattr(sheets.batch, "write_atomic", write_then_ctrl_c)
+    monkeypatch.setattr(sheets.batch.run, "write_atomic", write_then_ctrl_c)
     names = [p.stem for p in RECORDS][:6]
     inputs, out = tmp_path / "in", tmp_path / "out"
     copy_records(inputs, names)

@@ -32,6 +32,21 @@ def test_the_render_benchmark_prints_cold_and_warm_figures():
         assert figure in out, (figure, out)
 
 
+def test_the_page_cost_benchmark_prints_the_ratio_and_where_the_time_goes():
+    out = run("page_cost.py", "--rounds", "1", "--records", "1")
+    for figure in ("1 records x 1 rounds", "our sheet:", "bare paragraphs:", "per-page cost:",
+                   "x bare paragraphs (target <= 1.5)", "content+HTML", "layout", "PDF writing"):  # fmt: skip
+        assert figure in out, (figure, out)
+
+
+def test_the_handout_benchmark_prints_pages_question_pages_and_empty_pages():
+    out = run("handout_pages.py", "--records", "3")  # the example (joining), then two "about" sheets
+    for figure in ("record         kind", "NCT07632209    joining", "joining sheets: 1; pages median",
+                   "questions end on page: median", "about sheets: 2; pages max",
+                   "emptiest page but the last: worst"):  # fmt: skip
+        assert figure in out, (figure, out)
+
+
 def test_the_plain_audit_draws_a_kept_sample_and_tallies_verdicts_on_it(tmp_path):
     import json
     import re

@@ -14,8 +14,8 @@ from pdfcheck import face, font_programs, page_texts, render_page
 from PIL import ImageChops
 
 from sheets import SheetOptions, load_trial, render_pdf
-from sheets.booklet import BookletSheet, make_booklet
-from sheets.booklet_fonts import read_to_unicode, read_widths, write_to_unicode, write_widths
+from sheets.batch.booklet import BookletSheet, make_booklet
+from sheets.batch.fonts import read_to_unicode, read_widths, write_to_unicode, write_widths
 
 # Three short sheets; two titles gain Greek and CJK so the fallback faces (DejaVu, Droid) are
 # used by two sheets each, not only Atkinson Hyperlegible.
@@ -111,7 +111,7 @@ def test_the_booklet_sheds_the_duplicated_font_bytes(sheets, tmp_path, monkeypat
     growth = sum(max(0, sizes[0] - max(by_face[name]))  # a union subset may outgrow the biggest
                  for name, sizes in font_programs(booklet).items())  # fmt: skip
     assert duplicated > 0
-    monkeypatch.setattr("sheets.booklet_fonts.share_fonts", lambda pdf, dirs: 0)
+    monkeypatch.setattr("sheets.batch.fonts.share_fonts", lambda pdf, dirs: 0)
     unshared = booklet_of(sheets, tmp_path / "unshared.pdf")
     assert len(booklet) <= len(unshared) - duplicated + growth
     assert len(booklet) <= sum(map(len, sources)) - duplicated + growth

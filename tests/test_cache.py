@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import DATA
 
-from sheets.cache import RecordCache, cache_dir, last_update_of
 from sheets.errors import RecordError
+from sheets.sources.cache import RecordCache, cache_dir, last_update_of
 
 pytest_plugins = ["conftest_fetch"]
 pytestmark = pytest.mark.usefixtures("isolated_cache")

@@ -109,7 +109,7 @@ def test_an_unexpected_failure_is_one_line_with_exit_70_and_debug_shows_it(runne
     @group.command()
     @click.pass_context
     def explode(ctx):
-        ctx.meta["sheets.record"] = "some.json"
+        ctx.meta["sheets.sources.record"] = "some.json"
         raise RuntimeError("boom")
 
     result = runner.invoke(group, ["explode"])

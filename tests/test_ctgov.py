@@ -14,7 +14,8 @@ import pytest
 from conftest import DATA
 from werkzeug import Response
 
-from sheets.ctgov import (
+from sheets.errors import RecordError, SheetsError
+from sheets.sources.ctgov import (
     DEFAULT_API_URL,
     ClinicalTrialsClient,
     FetchError,
@@ -23,7 +24,6 @@ from sheets.ctgov import (
     normalise_nct,
     retry_delay,
 )
-from sheets.errors import RecordError, SheetsError
 
 pytest_plugins = ["conftest_fetch"]
 pytestmark = pytest.mark.usefixtures("isolated_cache")

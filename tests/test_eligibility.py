@@ -11,8 +11,8 @@ from conftest import DATA, RECORDS, SEED_RECORD
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sheets.eligibility import is_section_heading, parse_criteria
 from sheets.model import Criterion
+from sheets.plain.criteria import is_section_heading, parse_criteria
 
 ELIGIBILITY_TEXTS = sorted((DATA / "eligibility").glob("*.txt"))
 SHARED = DATA.parents[2] / "shared"  # the full real corpus, when this checkout has it

@@ -17,10 +17,10 @@ from pdfcheck import text_of
 from werkzeug import Response
 
 from sheets import RecordError, SheetsError, load_trial
-from sheets.cache import RecordCache
 from sheets.cli import main
-from sheets.ctgov import ClinicalTrialsClient, normalise_nct
-from sheets.sources import resolve_trial
+from sheets.sources.cache import RecordCache
+from sheets.sources.ctgov import ClinicalTrialsClient, normalise_nct
+from sheets.sources.resolve import resolve_trial
 
 STUDY = json.loads((DATA / "records" / "NCT06171568.json").read_text("utf-8"))
 OTHER = json.loads((DATA / "records" / "NCT05607199.json").read_text("utf-8"))

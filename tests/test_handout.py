@@ -10,9 +10,9 @@ from conftest import DATA, FIXED_DAY, OPEN_RECORDS, SEED_RECORD
 from pdfcheck import blank_shares, page_texts, text_of
 
 from sheets import SheetOptions, build_sheet, load_trial, render_pdf
-from sheets.lab_panels import panels_of
+from sheets.content.lab_panels import panels_of
+from sheets.content.overview import overview_of
 from sheets.model import Arm, Design, Intervention, PlainCriterion
-from sheets.overview import overview_of
 
 OPTIONS = SheetOptions(generated_on=FIXED_DAY)
 
@@ -145,7 +145,7 @@ def test_a_childs_lab_line_speaks_of_the_child():
         "Your child cannot join if tests show any of these lab results:\nHemoglobin below 8 g/dL.\nPlatelets below 50,000.",
         "as written",
     )
-    from sheets.lab_panels import condensed_line
+    from sheets.content.lab_panels import condensed_line
 
     line = condensed_line(criterion, panels_of(criterion), "E-3")
     assert line.startswith("Your child cannot join if your child's blood tests are outside the limits")
@@ -176,7 +176,7 @@ def test_a_run_of_one_line_lab_limits_becomes_one_row_and_each_keeps_its_own_wor
     ],
 )  # fmt: skip
 def test_only_a_line_that_is_just_a_lab_limit_joins_a_run(original, panels):
-    from sheets.lab_panels import limit_panels
+    from sheets.content.lab_panels import limit_panels
 
     assert limit_panels(PlainCriterion("exclusion", "You cannot join if ...", original)) == panels
 
@@ -218,7 +218,7 @@ def test_cohorts_are_not_said_to_be_chosen_by_chance_and_a_partner_named_in_the_
 
 
 def test_a_treatment_named_as_an_earlier_one_in_the_arm_text_is_not_added():
-    from sheets.questions_facts import _arm_interventions
+    from sheets.content.facts import _arm_interventions
 
     trial = two_arms(Arm("Drug B", "ACTIVE_COMPARATOR", "For people who progressed on Drug A before", ("Drug: Drug B",)),
                      Intervention("Drug B", "DRUG"))  # fmt: skip
@@ -316,6 +316,6 @@ def test_a_condition_that_names_an_operation_is_said_as_people_having_it():
     trial = load_trial(DATA / "records" / "NCT06356129.json")
     surgery = replace(trial, conditions=("Gastrointestinal Surgery",))
     assert overview_of(surgery).about[0].endswith("for people having Gastrointestinal Surgery.")
-    from sheets.questions import doctor_questions
+    from sheets.content.questions import doctor_questions
 
     assert not any("This trial is for Gastrointestinal Surgery" in q for q in doctor_questions(surgery))

@@ -26,9 +26,9 @@ from sheets import (
     load_trial,
     render_html,
     render_pdf,
-    wording,
 )
 from sheets.cli import main
+from sheets.content import labels as wording
 from sheets.model import SiteContent
 from sheets.plain.glossary import meanings_in
 

@@ -7,7 +7,7 @@ import pytest
 from conftest import FIXED_DAY, RECORDS, SECTION_HEADINGS, SEED_RECORD
 
 from sheets import SheetOptions, load_trial, render_pdf
-from sheets.record import trial_from_study
+from sheets.sources.record import trial_from_study
 
 
 def text_boxes(pdf: bytes):

@@ -12,11 +12,11 @@ import pytest
 from conftest import DATA, FIXED_DAY
 from pdfcheck import text_of
 
-from sheets.eligibility import parse_criteria
 from sheets.errors import RecordError
-from sheets.legacy_xml import trial_from_xml
 from sheets.model import Arm, Contact, Design, Eligibility, Intervention, Outcome, Site
-from sheets.record import load_trial
+from sheets.plain.criteria import parse_criteria
+from sheets.sources.legacy_xml import trial_from_xml
+from sheets.sources.record import load_trial
 
 pytest_plugins = ["conftest_fetch"]
 pytestmark = pytest.mark.usefixtures("isolated_cache")

@@ -6,14 +6,14 @@ import pytest
 from conftest import RECORDS, SEED_RECORD
 
 from sheets import load_trial
-from sheets.model import Outcome
-from sheets.outcomes import (
+from sheets.content.outcomes import (
     kind_of,
     outcome_kinds,
     outcome_kinds_glossary,
     plain_outcome,
     plain_time_frame,
 )
+from sheets.model import Outcome
 from sheets.plain.readability import reading_grade
 
 

@@ -97,7 +97,7 @@ def test_symbols_and_accents_render_with_the_bundled_fallback_font(tmp_path):
 
 
 def test_chinese_names_render_with_the_bundled_fallback_not_as_empty_boxes(tmp_path):
-    from sheets.record import trial_from_study
+    from sheets.sources.record import trial_from_study
 
     study = {"protocolSection": {
         "identificationModule": {"nctId": "NCT00000003", "briefTitle": "A trial in 沈阳市"},
@@ -205,7 +205,7 @@ def test_weasyprint_is_imported_without_leaving_the_library_search_switched_off(
     import subprocess
     import sys
 
-    code = ("import ctypes.util; f = ctypes.util.find_library; import sheets.pdf, weasyprint; "
+    code = ("import ctypes.util; f = ctypes.util.find_library; import sheets.render.pdf, weasyprint; "
             "assert ctypes.util.find_library is f; print(weasyprint.__version__)")  # fmt: skip
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() and ctypes.util.find_library.__module__ == "ctypes.util"

@@ -9,8 +9,8 @@ from conftest import DATA, SEED_RECORD
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sheets.eligibility import parse_criteria
 from sheets.plain import plain_criteria, sheet_glossary
+from sheets.plain.criteria import parse_criteria
 from sheets.plain.normalise import keeps_numbers
 
 ELIGIBILITY_TEXTS = sorted((DATA / "eligibility").glob("*.txt"))

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from sheets.eligibility import parse_criteria
 from sheets.model import Criterion
 from sheets.plain import plain_criteria
+from sheets.plain.criteria import parse_criteria
 from sheets.plain.people import audience_of
 
 

@@ -67,7 +67,7 @@ def test_readability_command_reports_the_measures(tmp_path):
 
 def test_plain_command_reads_a_record_file_as_the_sheet_does():
     from sheets import load_trial
-    from sheets.content import criteria_for
+    from sheets.content.build import criteria_for
 
     record = DATA / "records" / "NCT06716424.json"
     result = CliRunner().invoke(main, ["plain", str(record), "--json"])

@@ -8,7 +8,7 @@ import pytest
 from conftest import DATA, RECORDS, SEED_RECORD
 
 from sheets import RecordError, load_trial
-from sheets.record import trial_from_study
+from sheets.sources.record import trial_from_study
 
 
 def write(tmp_path, obj, name="record.json"):

@@ -11,7 +11,7 @@ from pdfcheck import reader, text_of
 from tinyhtml5 import parse
 
 from sheets import SheetOptions, load_trial, render_html, render_pdf
-from sheets.pdf import ConfinedFetcher, PdfRenderer
+from sheets.render.pdf import ConfinedFetcher, PdfRenderer
 from sheets.resources import fonts_dir, templates_dir
 
 IMG = '<img src="file:///etc/hostname">'

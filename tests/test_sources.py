@@ -16,12 +16,12 @@ from click.testing import CliRunner
 from conftest import DATA
 from pdfcheck import text_of
 
-from sheets.cache import RecordCache
 from sheets.cli import main
-from sheets.ctgov import FetchError
 from sheets.errors import RecordError
-from sheets.record import load_trial
-from sheets.sources import RecordSource, fetch_records, resolve_trial
+from sheets.sources.cache import RecordCache
+from sheets.sources.ctgov import FetchError
+from sheets.sources.record import load_trial
+from sheets.sources.resolve import RecordSource, fetch_records, resolve_trial
 
 pytest_plugins = ["conftest_fetch"]
 pytestmark = pytest.mark.usefixtures("isolated_cache")

@@ -10,8 +10,8 @@ from conftest import DATA, FIXED_DAY, RECORDS, ROOT
 from pdfcheck import page_texts, reader, text_of
 
 from sheets import SheetOptions, build_sheet, load_trial, render_pdf
+from sheets.content.standing import OPEN_STATUSES, last_day, standing_of
 from sheets.model import Trial
-from sheets.standing import OPEN_STATUSES, last_day, standing_of
 
 SHARED_RECORDS = sorted((ROOT.parent / "shared" / "records").glob("*.json"))
 DAY = date(2026, 12, 6)
@@ -158,7 +158,7 @@ def test_a_closed_trial_with_results_asks_about_them_and_about_what_else_to_do()
 
 
 def test_the_next_change_is_the_first_day_a_banner_appears():
-    from sheets.standing import next_change
+    from sheets.content.standing import next_change
 
     trial = open_trial(last_updated="2026-10-01", primary_completion_date="2027-03", completion_date="")
     assert next_change(trial, DAY) == date(2027, 4, 1)  # the day after March 2027 ends
@@ -208,8 +208,8 @@ def test_no_expanded_access_question_when_the_record_says_there_is_none():
     ],
 )  # fmt: skip
 def test_age_limits_stated_two_ways_in_a_record_are_caught(low, high, criterion, conflict):
+    from sheets.content.standing import age_conflict
     from sheets.model import Criterion, Eligibility
-    from sheets.standing import age_conflict
 
     trial = Trial("NCT00000001", eligibility=Eligibility(minimum_age=low, maximum_age=high))
     assert bool(age_conflict(trial, (Criterion("inclusion", criterion),))) is conflict

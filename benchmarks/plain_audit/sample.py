@@ -29,8 +29,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sheets.eligibility import parse_criteria  # noqa: E402
 from sheets.plain import plain_criteria  # noqa: E402
+from sheets.plain.criteria import parse_criteria  # noqa: E402
 
 GOLDEN = ROOT / "tests" / "data" / "eligibility"
 PER_FILE = 8

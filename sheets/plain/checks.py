@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .normalise import keeps_numbers
+from sheets.plain.normalise import keeps_numbers
 
 _NEGATION = re.compile(
     r"(?i)\b(?:not|no|never|without|unable|cannot|can't|none|neither|nor|non|except|excluding|"

@@ -19,12 +19,12 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ..model import Criterion, PlainCriterion
-from . import checks, people, rules
-from .glossary import Glossary, glossary, inline_definitions
-from .people import Audience
-from .structure import Shape, shape_of
-from .wording import (
+from sheets.model import Criterion, PlainCriterion
+from sheets.plain import checks, people, rules
+from sheets.plain.glossary import Glossary, glossary, inline_definitions
+from sheets.plain.people import Audience
+from sheets.plain.structure import Shape, shape_of
+from sheets.plain.wording import (
     APPLIES,
     clause,
     lower_first,

@@ -174,7 +174,7 @@ def meanings_in(lang: str) -> dict[tuple[str, str], str]:
     The plain lines are English, so terms are found with the English glossary; the word list
     then shows each meaning from ``data/lang/<lang>/glossary.toml`` (English where it lacks one).
     """
-    from ..i18n import data
+    from sheets.i18n import data
 
     english, translated = data("glossary", "en")["entry"], data("glossary", lang)["entry"]
     found: dict[tuple[str, str], str] = {}

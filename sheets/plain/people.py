@@ -12,8 +12,8 @@ import re
 from collections.abc import Sequence
 from typing import Literal
 
-from ..eligibility import is_section_heading
-from ..model import Criterion
+from sheets.model import Criterion
+from sheets.plain.criteria import is_section_heading
 
 Audience = Literal["you", "child"]
 

@@ -11,10 +11,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..eligibility import parse_criteria
-from .engine import rewrite_all
-from .normalise import keeps_numbers
-from .readability import flesch_kincaid_grade, smog_grade, total_counts
+from sheets.plain.criteria import parse_criteria
+from sheets.plain.engine import rewrite_all
+from sheets.plain.normalise import keeps_numbers
+from sheets.plain.readability import flesch_kincaid_grade, smog_grade, total_counts
 
 
 @dataclass

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .wording import swap_words, to_second_person, upper_first, with_verb
+from sheets.plain.wording import swap_words, to_second_person, upper_first, with_verb
 
 NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5"}
 CMP = r"(?:at least|at most|more than|less than|no more than|no less than|up to|over|under|greater than|fewer than)"

@@ -14,10 +14,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ..eligibility import is_section_heading
-from ..model import Criterion
-from . import people, rules
-from .normalise import spell_out
+from sheets.model import Criterion
+from sheets.plain import people, rules
+from sheets.plain.criteria import is_section_heading
+from sheets.plain.normalise import spell_out
 
 JOINED_LABELS = {"or": "This line or the one before", "and": "This line and the one before"}
 JOINS_NEXT_LABELS = {"or": "This line or the next one", "and": "This line and the next one"}

@@ -20,8 +20,8 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from .errors import RecordError
-from .model import Arm, Contact, Design, Eligibility, Intervention, Outcome, Site, Trial
+from sheets.errors import RecordError
+from sheets.model import Arm, Contact, Design, Eligibility, Intervention, Outcome, Site, Trial
 
 NCT_ID = re.compile(r"NCT\d{8}")
 

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .model import Criterion, PlainCriterion, Trial
+from sheets.model import Criterion, PlainCriterion, Trial
 
 # Statuses under which a person can still join (or ask for) the treatment: these get the
 # sheet for joining, with its tick list. Every other status, and a record that gives none,

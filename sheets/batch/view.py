@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from .batch import FAILED, BatchReport, SheetResult
+from sheets.batch.run import FAILED, BatchReport, SheetResult
 
 SHOWN_FAILURES = 20
 

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl
 
-from .ctgov import ClinicalTrialsClient, looks_like_nct
-from .errors import SheetsError
+from sheets.errors import SheetsError
+from sheets.sources.ctgov import ClinicalTrialsClient, looks_like_nct
 
 SEARCH_PREFIX = "search:"
 SEARCH_KEYS = {"cond": "condition", "term": "term", "locn": "location", "status": "status"}
@@ -58,7 +58,7 @@ def expand_inputs(
     refresh: bool = False,
 ) -> list[RecordInput]:
     """Every record the inputs name, in the order given."""
-    from .sources import RecordSource
+    from sheets.sources.resolve import RecordSource
 
     items: list[RecordInput] = []
     with RecordSource(api_url=api_url, offline=offline, refresh=refresh) as source:

@@ -10,7 +10,7 @@ import re
 from datetime import date
 from typing import Any
 
-from . import i18n
+from sheets import i18n
 
 
 def labels() -> dict[str, Any]:

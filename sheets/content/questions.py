@@ -18,14 +18,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from . import i18n, wording
-from . import questions_facts as facts
-from .model import Trial
-from .outcomes import clean_measure, kind_of
-from .overview import PROCEDURE_NAME, procedures_named
-from .questions_facts import join_names, nearest_site
-from .standing import Standing
-from .wording import count_phrase, span_phrase
+from sheets import i18n
+from sheets.content import facts
+from sheets.content import labels as wording
+from sheets.content.facts import join_names, nearest_site
+from sheets.content.labels import count_phrase, span_phrase
+from sheets.content.outcomes import clean_measure, kind_of
+from sheets.content.overview import PROCEDURE_NAME, procedures_named
+from sheets.content.standing import Standing
+from sheets.model import Trial
 
 __all__ = [
     "about_questions",

@@ -14,9 +14,9 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import SheetsError
-from .files import write_atomic
-from .options import SheetOptions
+from sheets.errors import SheetsError
+from sheets.files import write_atomic
+from sheets.options import SheetOptions
 
 COVER_TEMPLATE = "booklet_cover.html"
 
@@ -51,7 +51,7 @@ def make_booklet(
     """
     import pikepdf
 
-    from .booklet_fonts import share_fonts
+    from sheets.batch.fonts import share_fonts
 
     options = options or SheetOptions()
     target = Path(target)
@@ -110,7 +110,7 @@ def _pad(booklet, duplex: bool) -> None:
 
 def _font_dirs(options: SheetOptions) -> tuple[Path, ...]:
     """Where the sheets' original font files are: the bundled fonts, then the clinic's."""
-    from .resources import fonts_dir
+    from sheets.resources import fonts_dir
 
     return (fonts_dir(), *options.template_dirs)
 
@@ -139,9 +139,9 @@ def _cover(sheets: list[BookletSheet], counts: list[int], options: SheetOptions,
 
 
 def _render_cover(lines: list[CoverLine], options: SheetOptions) -> bytes:
-    from . import wording
-    from .html import environment
-    from .pdf import default_renderer
+    from sheets.content import labels as wording
+    from sheets.render.html import environment
+    from sheets.render.pdf import default_renderer
 
     html = environment(options.template_dirs).get_template(COVER_TEMPLATE).render(
         title=_title(options), clinic=options.clinic, lines=lines,

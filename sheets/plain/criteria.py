@@ -18,7 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .model import Criterion, CriterionKind
+from sheets.model import Criterion, CriterionKind
+from sheets.sources.record import unescape_markdown
 
 _KIND = r"(?:non[-\s]?inclusion|inclusion|ex(?:cl|l|c)usion|eligibility)"  # "Excusion": a real typo
 _HEADER = re.compile(
@@ -118,7 +119,6 @@ _LONE_QUALIFIER = re.compile(r"(?i)^(?:specific|general|principal|main|common|ot
 _BULLET = r"[-*•·▪◦●‣–—]"
 _ENUMERATOR = r"(?:\d{1,2}[.):](?!\d)|\(\d{1,2}\)|\([a-zA-Z]\)|[a-zA-Z][.)](?=\s)|\(?[ivxIVX]{1,4}[.)](?=\s))"
 _MARKER = re.compile(rf"^(?P<marker>(?:{_BULLET}|{_ENUMERATOR})(?:\s*(?:{_BULLET}|{_ENUMERATOR}))*)\s*")
-_MARKDOWN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # "\>=", "\[", "\&": any escaped ASCII punctuation
 _SENTENCE_END = re.compile(r"[.;!?]\s*$")
 _NOTE = re.compile(r"(?i)^(?:notes?|nb|n\.b\.|please note|remark)\s*[:.-]")
 _CONNECTOR = re.compile(r"(?i)^(?:or|and|and/or)$")  # "OR" alone between two items joins them
@@ -156,11 +156,6 @@ def parse_criteria(text: str) -> tuple[Criterion, ...]:
     for raw_line in unescape_markdown(text or "").replace("\r", "\n").split("\n"):
         parser.feed(raw_line)
     return parser.finish()
-
-
-def unescape_markdown(text: str) -> str:
-    """ClinicalTrials.gov writes record text as Markdown: "TPS \\>=50%" means "TPS >=50%"."""
-    return _MARKDOWN_ESCAPE.sub(r"\1", text)
 
 
 def is_section_heading(heading: str) -> bool:

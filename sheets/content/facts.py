@@ -19,9 +19,9 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-from . import i18n
-from .eligibility import parse_criteria
-from .model import Arm, Site, Trial
+from sheets import i18n
+from sheets.model import Arm, Site, Trial
+from sheets.plain.criteria import parse_criteria
 
 MAX_NAMES = 3
 DRUG_TYPES = {"DRUG", "BIOLOGICAL", "GENETIC", "COMBINATION_PRODUCT"}

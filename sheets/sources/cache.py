@@ -23,9 +23,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .ctgov import normalise_nct
-from .errors import RecordError, SheetsError
-from .files import write_atomic
+from sheets.errors import RecordError, SheetsError
+from sheets.files import write_atomic
+from sheets.sources.ctgov import normalise_nct
 
 CACHE_VARIABLE = "SHEETS_CACHE_DIR"
 UNDATED = "undated"

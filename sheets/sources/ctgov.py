@@ -32,8 +32,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
-from . import __version__
-from .errors import RecordError, SheetsError
+from sheets.errors import RecordError, SheetsError
+from sheets.version import __version__
 
 if TYPE_CHECKING:  # httpx is imported where a request is made: a sheet made from a file never
     import httpx  # loads the HTTP stack (about 0.1 s of a cold `sheets make`)

@@ -13,10 +13,10 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from . import i18n
-from .model import Outcome
-from .plain.normalise import spell_out
-from .plain.wording import swap_words
+from sheets import i18n
+from sheets.model import Outcome
+from sheets.plain.normalise import spell_out
+from sheets.plain.wording import swap_words
 
 SHORT_MEASURE_WORDS = 6  # a measure this short is worth repeating beside its plain words
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import re
 
-from . import i18n
-from .model import PlainCriterion
-from .questions_facts import join_names
+from sheets import i18n
+from sheets.content.facts import join_names
+from sheets.model import PlainCriterion
 
 # Panels in the order the sheet names them, each with the test names that belong to it.
 PANELS = (

@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import i18n, wording
-from . import questions_facts as facts
-from .model import Arm, Trial
-from .questions_facts import join_names
+from sheets import i18n
+from sheets.content import facts
+from sheets.content import labels as wording
+from sheets.content.facts import join_names
+from sheets.model import Arm, Trial
 
 MAX_GROUPS = 6  # more groups than this are counted, not listed
 # Things a person may have done to them, as a record names them; each with the plain words

@@ -13,9 +13,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .eligibility import unescape_markdown
-from .errors import RecordError
-from .model import (
+from sheets.errors import RecordError
+from sheets.model import (
     Arm,
     Contact,
     Design,
@@ -60,7 +59,7 @@ def trial_from_bytes(data: bytes, source: str) -> Trial:
     """Parse record bytes; XML records go to the legacy mapper."""
     head = data.lstrip()[:200]
     if head.startswith(b"<"):
-        from .legacy_xml import trial_from_xml
+        from sheets.sources.legacy_xml import trial_from_xml
 
         return trial_from_xml(data, source)
     if not head:
@@ -338,3 +337,11 @@ def _outcomes(value: Any) -> tuple[Outcome, ...]:
         for o in _dicts(value)
         if _text(o.get("measure"))
     )
+
+
+_MARKDOWN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # "\>=", "\[", "\&": any escaped ASCII punctuation
+
+
+def unescape_markdown(text: str) -> str:
+    """ClinicalTrials.gov writes record text as Markdown: "TPS \\>=50%" means "TPS >=50%"."""
+    return _MARKDOWN_ESCAPE.sub(r"\1", text)

@@ -20,12 +20,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .cache import RecordCache
-from .ctgov import ClinicalTrialsClient, looks_like_nct, normalise_nct
-from .errors import RecordError, SheetsError
-from .files import write_atomic
-from .model import Trial
-from .record import load_trial, trial_from_study
+from sheets.errors import RecordError, SheetsError
+from sheets.files import write_atomic
+from sheets.model import Trial
+from sheets.sources.cache import RecordCache
+from sheets.sources.ctgov import ClinicalTrialsClient, looks_like_nct, normalise_nct
+from sheets.sources.record import load_trial, trial_from_study
 
 # "NCT123", "nct 0761": meant as a number, so say what is wrong with it rather than "no such file"
 _ALMOST_NCT = re.compile(r"\s*NCT[\s\d]*", re.IGNORECASE)

@@ -21,10 +21,10 @@ from functools import cache
 from pathlib import Path
 from typing import BinaryIO
 
-from . import __version__
-from .files import write_atomic
-from .options import SheetOptions
-from .resources import fonts_dir, templates_dir
+from sheets.files import write_atomic
+from sheets.options import SheetOptions
+from sheets.resources import fonts_dir, templates_dir
+from sheets.version import __version__
 
 MANIFEST = ".sheets-batch.jsonl"
 

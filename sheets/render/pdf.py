@@ -16,9 +16,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-from .errors import SheetsError
-from .resources import fonts_dir, templates_dir
-from .weasy import CSS, HTML, FontConfiguration, URLFetcher, path2url
+from sheets.errors import SheetsError
+from sheets.render.weasy import CSS, HTML, FontConfiguration, URLFetcher, path2url
+from sheets.resources import fonts_dir, templates_dir
 
 STYLESHEET = "sheet.css"
 LARGE_PRINT = "large-print.css"  # laid over sheet.css for --large-print

@@ -12,19 +12,13 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-from . import i18n, wording
-from .eligibility import parse_criteria
-from .lab_panels import MIN_RUN, condensed_line, in_order, limit_panels, panels_of
-from .model import Contact, PlainCriterion, Site, Trial
-from .options import SheetOptions
-from .outcomes import plain_outcome
-from .overview import Overview, overview_of
-from .plain import inline_definitions, plain_criteria, sheet_glossary
-from .plain.engine import LINE
-from .plain.glossary import meanings_in
-from .plain.people import audience_of
-from .qr import qr_svg
-from .questions import (
+from sheets import i18n
+from sheets.content import labels as wording
+from sheets.content.facts import child_ages, children_and_adults, closed_arms, open_arms
+from sheets.content.lab_panels import MIN_RUN, condensed_line, in_order, limit_panels, panels_of
+from sheets.content.outcomes import plain_outcome
+from sheets.content.overview import Overview, overview_of
+from sheets.content.questions import (
     about_questions,
     coordinator_questions,
     doctor_questions,
@@ -32,17 +26,22 @@ from .questions import (
     nearest_site,
     status_warning,
 )
-from .questions_facts import child_ages, children_and_adults, closed_arms, open_arms
-from .standing import Standing, age_conflict, last_day, standing_of
+from sheets.content.standing import Standing, age_conflict, last_day, standing_of
+from sheets.model import Contact, PlainCriterion, Site, Trial
+from sheets.options import SheetOptions
+from sheets.plain import inline_definitions, plain_criteria, sheet_glossary
+from sheets.plain.criteria import parse_criteria
+from sheets.plain.engine import LINE
+from sheets.plain.glossary import meanings_in
+from sheets.plain.people import audience_of
 
 if TYPE_CHECKING:
-    from .clinic import Clinic
+    from sheets.clinic import Clinic
 
 SITES_SHOWN = 5
 COUNTRIES_SHOWN = 6
 LONG_ROW_CHARACTERS = 300  # about 3 lines of a criterion
 LONG_ROW_ITEMS = 4
-QR_SIZE_MM = 30  # with its 4-module quiet zone; the issue asks for at least 25 mm
 
 
 @dataclass(frozen=True)
@@ -137,8 +136,7 @@ class Sheet:
     site_count: int
     sites: tuple[SiteLine, ...]
     countries: tuple[str, ...]
-    link: str
-    qr: str
+    link: str  # the live trial page; the renderer draws its QR code
     generated: str
     last_updated: str
     paper: str
@@ -238,7 +236,6 @@ def _build_sheet(trial: Trial, options: SheetOptions) -> Sheet:
         sites=tuple(_site_line(s) for s in _sites_to_show(trial.sites, options.near)),
         countries=_countries(trial.sites),
         link=link,
-        qr=qr_svg(link, size_mm=QR_SIZE_MM, title=i18n.text("sheet.qr_title", link=link)),
         generated=wording.today_phrase(options.generated_on),
         last_updated=wording.date_phrase(trial.last_updated),
         paper=options.paper,

@@ -34,11 +34,11 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .errors import SheetsError
-from .files import write_atomic
-from .inputs import RecordInput
-from .manifest import Manifest, options_fingerprint, record_hash
-from .options import SheetOptions
+from sheets.batch.inputs import RecordInput
+from sheets.batch.manifest import Manifest, options_fingerprint, record_hash
+from sheets.errors import SheetsError
+from sheets.files import write_atomic
+from sheets.options import SheetOptions
 
 MADE, UNCHANGED, FAILED, DUPLICATE = "made", "unchanged", "failed", "duplicate"
 REPORT_FIELDS = ("record", "status", "output", "error", "seconds")
@@ -120,7 +120,7 @@ def run_batch(
     report = run.report
     report.results = [r for r in run.results if r is not None]
     if booklet is not None and not report.interrupted:
-        from .booklet import BookletSheet, make_booklet
+        from sheets.batch.booklet import BookletSheet, make_booklet
 
         sheets = [
             BookletSheet(r.nct_id, r.title, Path(r.output))
@@ -290,7 +290,7 @@ def _pool(workers: int, recycle_after: int, options: SheetOptions) -> ProcessPoo
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     if "forkserver" in methods:
-        context.set_forkserver_preload(["sheets.pdf", "sheets.content", "sheets.record"])
+        context.set_forkserver_preload(["sheets.render.pdf", "sheets.content.build", "sheets.sources.record"])
     extra = {"max_tasks_per_child": recycle_after} if sys.version_info >= (3, 11) else {}
     return ProcessPoolExecutor(
         max_workers=workers, mp_context=context,
@@ -309,16 +309,16 @@ def start_worker(options: SheetOptions) -> None:
     global _options
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the batch decides when to stop
     _options = options
-    from .pdf import default_renderer
+    from sheets.render.pdf import default_renderer
 
     default_renderer(options.template_dirs)
 
 
 def make_one(label: str, data: bytes) -> dict:
     """One record's PDF bytes, or its one-line error; never raises for a bad record."""
-    from . import render_pdf
-    from .record import trial_from_bytes
-    from .standing import next_change
+    from sheets.content.standing import next_change
+    from sheets.pipeline import render_pdf
+    from sheets.sources.record import trial_from_bytes
 
     start = time.perf_counter()
     made: dict = {"worker": os.getpid()}

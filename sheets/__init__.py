@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 from sheets.version import __version__
 
 if TYPE_CHECKING:
-    from sheets.content.build import Sheet, build_sheet
+    from sheets.content.build import build_sheet
+    from sheets.content.sheet import Sheet
     from sheets.errors import RecordError, SheetsError
     from sheets.model import Trial
     from sheets.options import SheetOptions
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from sheets.sources.record import load_trial
 
 _LAZY = {
-    "Sheet": "content.build",
+    "Sheet": "content.sheet",
     "build_sheet": "content.build",
     "RecordError": "errors",
     "SheetsError": "errors",

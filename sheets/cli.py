@@ -16,7 +16,7 @@ import click
 
 from sheets.errors import SheetsError
 from sheets.i18n import BASE, languages
-from sheets.options import DEFAULT_LINK_TEMPLATE, PAPER_SIZES, PDF_VARIANTS, SheetOptions
+from sheets.options import DEFAULT_LINK_TEMPLATE, PAPER_SIZES, PDF_VARIANTS, options_from_flags
 from sheets.version import __version__
 
 
@@ -76,7 +76,7 @@ def source_options(command):
 def sheet_option_flags(command):
     """The flags that shape a sheet, shared by every command that makes sheets.
 
-    Each flag lands in the command's ``sheet_flags`` dict; `options_from_flags` turns that
+    Each flag lands in the command's ``sheet_flags`` dict; `options.options_from_flags` turns that
     into a checked `SheetOptions`. Add a new sheet option here, once, for all commands.
     """
     flags = [
@@ -127,22 +127,6 @@ def sheet_option_flags(command):
     for flag in reversed(flags):
         collect = flag(collect)
     return collect
-
-
-def options_from_flags(sheet_flags: dict) -> SheetOptions:
-    from sheets.options import questions_from_file
-
-    flags = dict(sheet_flags)
-    defaulted = flags.pop("defaulted", frozenset())
-    clinic_file = flags.pop("clinic_file", None)
-    questions_file = flags.pop("questions_file")
-    doctor, coordinator = questions_from_file(questions_file) if questions_file else ((), ())
-    fields = {**flags, "extra_doctor_questions": doctor, "extra_coordinator_questions": coordinator}
-    if clinic_file:
-        from sheets.clinic import options_with_clinic
-
-        fields = options_with_clinic(clinic_file, fields, defaulted)
-    return SheetOptions(**fields)
 
 
 @main.command()

@@ -90,3 +90,19 @@ def questions_from_file(path: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
                 raise SheetsError(f"{path}: {question[:60]!r} is not a question (it must end in '?')")
         found.append(tuple(q.strip() for q in questions))
     return found[0], found[1]
+
+
+def options_from_flags(sheet_flags: dict) -> SheetOptions:
+    """The one place options are built: the command's flags, its questions file and its
+    clinic file (read once; its paper and link apply where a flag was left at its default)."""
+    flags = dict(sheet_flags)
+    defaulted = flags.pop("defaulted", frozenset())
+    clinic_file = flags.pop("clinic_file", None)
+    questions_file = flags.pop("questions_file")
+    doctor, coordinator = questions_from_file(questions_file) if questions_file else ((), ())
+    fields = {**flags, "extra_doctor_questions": doctor, "extra_coordinator_questions": coordinator}
+    if clinic_file:
+        from sheets.clinic import options_with_clinic
+
+        fields = options_with_clinic(clinic_file, fields, defaulted)
+    return SheetOptions(**fields)

@@ -17,36 +17,24 @@ __all__ = ["render_html", "render_pdf", "write_sheet"]
 def render_html(trial: Trial, options: SheetOptions | None = None) -> str:
     """The sheet's HTML, before layout: useful for checking content and for previews."""
     from sheets.content.build import build_sheet
-    from sheets.render.html import render_html as html_for
+    from sheets.render.html import render_html as html_of
 
-    return html_for(
-        build_sheet(trial, options), override_dirs=options.template_dirs if options else ()
-    )
+    return html_of(build_sheet(trial, options))
 
 
 def render_pdf(trial: Trial, options: SheetOptions | None = None) -> bytes:
     """The sheet as PDF bytes. WeasyPrint loads here, on first use."""
-    from sheets.render.pdf import default_renderer
+    from sheets.content.build import build_sheet
+    from sheets.render.pdf import render_pdf as pdf_of
 
-    options = options or SheetOptions()
-    return default_renderer(options.template_dirs).render(
-        render_html(trial, options),
-        paper=options.paper,
-        large_print=options.large_print,
-        forms=options.fillable,
-        variant=options.pdf_variant,
-    )
+    return pdf_of(build_sheet(trial, options))
 
 
 def write_sheet(trial: Trial, path: Path | str, options: SheetOptions | None = None) -> Path:
     """Render and write the PDF atomically: on any failure no file, and no partial file, is left."""
-    from sheets.errors import SheetsError
     from sheets.files import write_atomic
 
     path = Path(path)
     pdf = render_pdf(trial, options)
-    try:
-        write_atomic(path, pdf)
-    except OSError as error:
-        raise SheetsError(f"cannot write {path}: {error.strerror or error}") from None
+    write_atomic(path, pdf)
     return path

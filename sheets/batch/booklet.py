@@ -77,10 +77,7 @@ def make_booklet(
     booklet.docinfo["/Creator"] = "trial-sheets"
     buffer = io.BytesIO()
     booklet.save(buffer, object_stream_mode=pikepdf.ObjectStreamMode.generate, compress_streams=True)
-    try:
-        write_atomic(target, buffer.getvalue())
-    except OSError as error:
-        raise SheetsError(f"cannot write the booklet {target}: {error.strerror or error}") from None
+    write_atomic(target, buffer.getvalue(), what="the booklet ")
     return target
 
 

@@ -24,7 +24,6 @@ import json
 import multiprocessing
 import os
 import signal
-import sys
 import threading
 import time
 from collections import Counter
@@ -244,9 +243,8 @@ class _Run:
         target = self.out_dir / f"{nct_id}.pdf"
         try:
             write_atomic(target, made["pdf"])
-        except OSError as error:
-            problem = f"cannot write {target}: {error.strerror or error}"
-            self.finish(index, SheetResult(label, FAILED, error=problem, nct_id=nct_id))
+        except SheetsError as error:
+            self.finish(index, SheetResult(label, FAILED, error=str(error), nct_id=nct_id))
             return False
         self.written[nct_id] = label
         self.manifest.add({
@@ -291,10 +289,9 @@ def _pool(workers: int, recycle_after: int, options: SheetOptions) -> ProcessPoo
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     if "forkserver" in methods:
         context.set_forkserver_preload(["sheets.render.pdf", "sheets.content.build", "sheets.sources.record"])
-    extra = {"max_tasks_per_child": recycle_after} if sys.version_info >= (3, 11) else {}
     return ProcessPoolExecutor(
-        max_workers=workers, mp_context=context,
-        initializer=start_worker, initargs=(options,), **extra,
+        max_workers=workers, mp_context=context, max_tasks_per_child=recycle_after,
+        initializer=start_worker, initargs=(options,),
     )  # fmt: skip
 
 
@@ -367,8 +364,5 @@ def write_report(report: BatchReport, path: Path | str) -> Path:
         writer.writeheader()
         writer.writerows(rows)
         data = text.getvalue().encode("utf-8")
-    try:
-        write_atomic(path, data)
-    except OSError as error:
-        raise SheetsError(f"cannot write the report {path}: {error.strerror or error}") from None
+    write_atomic(path, data, what="the report ")
     return path

@@ -15,7 +15,7 @@ import tomllib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from typing import Any
 
@@ -122,6 +122,7 @@ def _is_control(arm: Arm) -> bool:
     return arm.type in CONTROL_ARMS or "placebo" in text or "sham" in text
 
 
+@lru_cache(maxsize=8)  # asked by several question rules and page 1 for the same trial
 def tested_and_background(trial: Trial) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The treatments the trial tests, and those every tested arm shares with the control arms.
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from sheets.model import Criterion, CriterionKind
 from sheets.sources.record import unescape_markdown
@@ -150,8 +151,12 @@ class _Section:
     group: str = ""  # "Parkinson's Disease (PD) group" of a numbered group's own header
 
 
+@lru_cache(maxsize=32)
 def parse_criteria(text: str) -> tuple[Criterion, ...]:
-    """Split an eligibility section into criteria, in order, inclusion and exclusion."""
+    """Split an eligibility section into criteria, in order, inclusion and exclusion.
+
+    Kept for the last few texts: a sheet reads its trial's criteria in several places (the
+    plain lines, the fit question, the age check), and each gets this one parse."""
     parser = _Parser()
     for raw_line in unescape_markdown(text or "").replace("\r", "\n").split("\n"):
         parser.feed(raw_line)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib.resources import files
@@ -238,10 +237,3 @@ def _spells(letters: list[str], phrase: str) -> bool:
         position += 1
     return len(phrase.split()) <= len(letters) + 3
 
-
-def merged_definitions(*sources: Mapping[str, str]) -> dict[str, str]:
-    merged: dict[str, str] = {}
-    for source in sources:
-        for short, long in source.items():
-            merged.setdefault(short, long)
-    return merged

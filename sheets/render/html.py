@@ -7,7 +7,6 @@ override bundled templates file by file; ``default:NAME`` always reaches the bun
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from jinja2 import (
     select_autoescape,
 )
 
-from sheets.content.build import Sheet
+from sheets.content.sheet import Sheet
 from sheets.i18n import Catalogue
 from sheets.render.qr import qr_svg
 from sheets.resources import templates_dir
@@ -44,8 +43,9 @@ def environment(override_dirs: tuple[Path, ...] = ()) -> Environment:
     )
 
 
-def render_html(sheet: Sheet, *, override_dirs: Sequence[Path] = ()) -> str:
-    template = environment(tuple(override_dirs)).get_template(SHEET_TEMPLATE)
+def render_html(sheet: Sheet) -> str:
+    """The sheet's HTML, through the clinic's templates when it has them."""
+    template = environment(sheet.template_dirs).get_template(SHEET_TEMPLATE)
     catalogue = Catalogue(sheet.lang)
     qr = qr_svg(sheet.link, size_mm=QR_SIZE_MM, title=catalogue("sheet.qr_title", link=sheet.link))
     return template.render(sheet=sheet, qr=qr, version=__version__, t=catalogue)

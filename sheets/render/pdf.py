@@ -16,7 +16,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
+from sheets.content.sheet import Sheet
 from sheets.errors import SheetsError
+from sheets.render.html import render_html
 from sheets.render.weasy import CSS, HTML, FontConfiguration, URLFetcher, path2url
 from sheets.resources import fonts_dir, templates_dir
 
@@ -111,3 +113,14 @@ class PdfRenderer:
 def default_renderer(clinic_dirs: tuple[Path, ...] = ()) -> PdfRenderer:
     """This process's renderer for the bundled look, or for a clinic's templates folders."""
     return PdfRenderer(clinic_dirs)
+
+
+def render_pdf(sheet: Sheet) -> bytes:
+    """The sheet as PDF bytes, as it asks: paper, large print, form fields, PDF standard."""
+    return default_renderer(sheet.template_dirs).render(
+        render_html(sheet),
+        paper=sheet.paper,
+        large_print=sheet.large_print,
+        forms=sheet.fillable,
+        variant=sheet.pdf_variant,
+    )

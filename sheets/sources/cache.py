@@ -23,7 +23,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from sheets.errors import RecordError, SheetsError
+from sheets.errors import RecordError
 from sheets.files import write_atomic
 from sheets.sources.ctgov import normalise_nct
 
@@ -93,10 +93,5 @@ class RecordCache:
         """Store a study object; returns the file it is kept in."""
         path = self.path_for(nct_id, study)
         data = json.dumps(study, ensure_ascii=False, indent=1).encode("utf-8")
-        try:
-            write_atomic(path, data)
-        except OSError as error:
-            raise SheetsError(
-                f"cannot write the record cache at {path}: {error.strerror or error}"
-            ) from None
+        write_atomic(path, data, what="the record cache at ")
         return path

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from sheets.errors import RecordError, SheetsError
+from sheets.errors import RecordError
 from sheets.files import write_atomic
 from sheets.model import Trial
 from sheets.sources.cache import RecordCache
@@ -84,12 +84,7 @@ def fetch_records(
         for nct_id in numbers:
             study = source.study(nct_id)
             target = Path(out_dir) / f"{nct_id}.json"
-            try:
-                write_atomic(
-                    target, json.dumps(study, ensure_ascii=False, indent=2).encode("utf-8")
-                )
-            except OSError as error:
-                raise SheetsError(f"cannot write {target}: {error.strerror or error}") from None
+            write_atomic(target, json.dumps(study, ensure_ascii=False, indent=2).encode("utf-8"))
             written.append(target)
     return written
 

@@ -91,6 +91,12 @@ def _read(lang: str, name: str) -> dict[str, Any]:
         ) from None
 
 
+def packaged(name: str) -> dict[str, Any]:
+    """A data file the package ships, ``sheets/data/{name}.toml``, as written: the one way
+    the code reads its TOML (a broken file is one `SheetsError` naming it)."""
+    return _read(BASE, name)
+
+
 def data(name: str, lang: str | None = None) -> dict[str, Any]:
     """The data file ``name`` in ``lang`` (default: the current language), English filling gaps."""
     return _merged(name, lang or current())

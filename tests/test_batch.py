@@ -212,6 +212,19 @@ def test_the_booklet_holds_a_cover_then_every_sheet_with_its_own_page_numbers(tm
         page += count + count % 2
     bookmarks = [item.title for item in reader(booklet).outline if not isinstance(item, list)]
     assert [title.split(":")[0] for title in bookmarks[1:]] == list(THREE)  # one per sheet
+    assert cover.startswith("CLINICAL TRIAL QUESTION SHEETS · MADE ")
+    assert f"3 trials, {sum(counts)} sheet pages. Each sheet numbers its own pages." in cover
+
+
+def test_the_booklet_cover_speaks_the_sheets_language(tmp_path):
+    copy_records(tmp_path / "in")
+    result = CliRunner().invoke(main, ["batch", str(tmp_path / "in"), "-o", str(tmp_path / "out"),
+                                       "--booklet", str(tmp_path / "all.pdf"), "--lang", "es"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    cover = " ".join(page_texts((tmp_path / "all.pdf").read_bytes())[0].split())
+    assert "Hojas de preguntas sobre ensayos" in cover and "3 ensayos," in cover
+    assert "Cada hoja numera sus propias páginas." in cover and "Empieza en" in cover
+    assert "Trial question sheets" not in cover
 
 
 def test_a_simplex_booklet_is_the_cover_plus_the_sheets(tmp_path):

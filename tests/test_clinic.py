@@ -268,3 +268,20 @@ def test_a_booklet_of_branded_sheets_embeds_the_clinic_font_once(tmp_path):
     assert result.exit_code == 0, result.output
     assert len(font_programs(booklet.read_bytes())["Clinic-Brand-Bold"]) == 1
     assert text_of(booklet.read_bytes()).count("Northside Clinic") >= 2
+
+
+def test_a_clinic_template_can_replace_any_section_by_its_block(tmp_path):
+    (tmp_path / "sheet.html").write_text(
+        '{% extends "default:sheet.html" %}{% block contacts %}<p>Call our research desk: 555-0199.</p>'
+        "{% endblock %}",
+        "utf-8",
+    )
+    from conftest import FIXED_DAY, SEED_RECORD
+
+    from sheets import SheetOptions, load_trial, render_pdf
+    from sheets.clinic import Clinic
+
+    options = SheetOptions(generated_on=FIXED_DAY, clinic=Clinic(templates=tmp_path))
+    text = " ".join(text_of(render_pdf(load_trial(SEED_RECORD), options)).split())
+    assert "Call our research desk: 555-0199." in text
+    assert "Where it runs and whom to contact" not in text and "Questions for your doctor" in text

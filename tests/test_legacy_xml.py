@@ -378,3 +378,20 @@ def test_hostile_xml_is_refused_not_expanded(tmp_path, document):
 def test_xml_that_is_not_a_study_is_one_clear_line(document, problem):
     with pytest.raises(RecordError, match=f"^old.xml: {re.escape(problem)}"):
         trial_from_xml(document, "old.xml")
+
+
+def test_a_legacy_xml_file_with_a_utf8_bom_is_read_as_xml(tmp_path):
+    path = tmp_path / "bom.xml"
+    path.write_bytes(b"\xef\xbb\xbf" + (DATA / "xml" / "NCT02465060.xml").read_bytes())
+    assert load_trial(path).nct_id == "NCT02465060"
+
+
+@pytest.mark.parametrize(
+    ("head", "kind"),
+    [(b"<?xml", "xml"), (b"\xef\xbb\xbf  <clinical_study>", "xml"), (b'\n {"protocolSection"', "json"),
+     (b"\xef\xbb\xbf{", "json"), (b"Inclusion Criteria:", ""), (b"", ""), (b"[1]", "")],
+)  # fmt: skip
+def test_one_rule_tells_a_record_files_format_from_its_first_bytes(head, kind):
+    from sheets.sources.record import record_format
+
+    assert record_format(head) == kind

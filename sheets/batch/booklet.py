@@ -14,6 +14,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from sheets import i18n
 from sheets.errors import SheetsError
 from sheets.files import write_atomic
 from sheets.options import SheetOptions
@@ -114,7 +115,7 @@ def _font_dirs(options: SheetOptions) -> tuple[Path, ...]:
 
 def _title(options: SheetOptions) -> str:
     clinic = options.clinic.name if options.clinic else ""
-    return f"Trial question sheets{f' from {clinic}' if clinic else ''}"
+    return i18n.text("cover.title_from", clinic=clinic) if clinic else i18n.text("cover.title")
 
 
 def _cover(sheets: list[BookletSheet], counts: list[int], options: SheetOptions, duplex: bool) -> bytes:
@@ -140,9 +141,12 @@ def _render_cover(lines: list[CoverLine], options: SheetOptions) -> bytes:
     from sheets.render.html import environment
     from sheets.render.pdf import default_renderer
 
-    html = environment(options.template_dirs).get_template(COVER_TEMPLATE).render(
-        title=_title(options), clinic=options.clinic, lines=lines,
-        made=wording.today_phrase(options.generated_on),
-        pages=sum(line.pages for line in lines),
-    )  # fmt: skip
+    with i18n.using(options.lang):
+        pages = sum(line.pages for line in lines)
+        html = environment(options.template_dirs).get_template(COVER_TEMPLATE).render(
+            title=_title(options), clinic=options.clinic, lines=lines, lang=options.lang,
+            made=wording.today_phrase(options.generated_on), t=i18n.Catalogue(options.lang),
+            summary=i18n.text("cover.summary", trials=wording.count_phrase(len(lines), "trial"),
+                              pages=wording.count_phrase(pages, "sheet_page")),
+        )  # fmt: skip
     return default_renderer(options.template_dirs).render(html, paper=options.paper)

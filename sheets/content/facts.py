@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
 from functools import cache, lru_cache
-from importlib.resources import files
 from typing import Any
 
 from sheets import i18n
@@ -35,8 +33,7 @@ _UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 
 @cache
 def _facts() -> dict[str, Any]:
-    data = tomllib.loads((files("sheets") / "data" / "questions.toml").read_text("utf-8"))
-    return data["facts"]
+    return i18n.packaged("questions")["facts"]
 
 
 @cache

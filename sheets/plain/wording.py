@@ -8,17 +8,16 @@ sentence is only ever cut where a new one can start.
 from __future__ import annotations
 
 import re
-import tomllib
 from functools import cache
-from importlib.resources import files
+
+from sheets import i18n
 
 APPLIES = "this is true for you:"  # leads a criterion that is a trait, not a clause
 
 
 @cache
 def _swaps() -> tuple[re.Pattern[str], dict[str, str]]:
-    data = tomllib.loads((files("sheets") / "data" / "plain_words.toml").read_text("utf-8"))
-    swaps = {k.lower(): v for k, v in data["swap"].items()}
+    swaps = {k.lower(): v for k, v in i18n.packaged("plain_words")["swap"].items()}
     phrases = sorted(swaps, key=len, reverse=True)
     # A name kept whole is kept before a hyphen too ("human immunodeficiency virus-infected");
     # a swap never reaches into a hyphenated word.

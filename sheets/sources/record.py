@@ -55,14 +55,23 @@ def load_trial(path: Path | str) -> Trial:
     return trial_from_bytes(data, source)
 
 
+HEAD_BYTES = 512  # enough of a file to tell its format
+
+
+def record_format(head: bytes) -> str:
+    """ "xml", "json" or "" (neither) from a file's first bytes, past a UTF-8 BOM and blank
+    space: the one rule every reader of record files uses."""
+    start = head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")[:1]
+    return "xml" if start == b"<" else "json" if start == b"{" else ""
+
+
 def trial_from_bytes(data: bytes, source: str) -> Trial:
     """Parse record bytes; XML records go to the legacy mapper."""
-    head = data.lstrip()[:200]
-    if head.startswith(b"<"):
+    if record_format(data[:HEAD_BYTES]) == "xml":
         from sheets.sources.legacy_xml import trial_from_xml
 
         return trial_from_xml(data, source)
-    if not head:
+    if not data.removeprefix(b"\xef\xbb\xbf").strip():
         raise RecordError(source, "the file is empty")
     try:
         obj = json.loads(data.decode("utf-8-sig"))

@@ -25,7 +25,7 @@ from sheets.files import write_atomic
 from sheets.model import Trial
 from sheets.sources.cache import RecordCache
 from sheets.sources.ctgov import ClinicalTrialsClient, looks_like_nct, normalise_nct
-from sheets.sources.record import load_trial, trial_from_study
+from sheets.sources.record import HEAD_BYTES, load_trial, record_format, trial_from_study
 
 # "NCT123", "nct 0761": meant as a number, so say what is wrong with it rather than "no such file"
 _ALMOST_NCT = re.compile(r"\s*NCT[\s\d]*", re.IGNORECASE)
@@ -56,10 +56,10 @@ def is_record_source(spec: str) -> bool:
         return looks_like_nct(spec) or bool(_ALMOST_NCT.fullmatch(spec))
     try:
         with path.open("rb") as file:
-            head = file.read(512).lstrip(b"\xef\xbb\xbf \t\r\n")
+            head = file.read(HEAD_BYTES)
     except OSError:
         return False
-    return head[:1] in (b"{", b"<")
+    return record_format(head) != ""
 
 
 def fetch_records(

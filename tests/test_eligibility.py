@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sheets.model import Criterion
-from sheets.plain.criteria import is_section_heading, parse_criteria
+from sheets.plain.criteria import parse_criteria
+from sheets.plain.headings import is_section_heading
 
 ELIGIBILITY_TEXTS = sorted((DATA / "eligibility").glob("*.txt"))
 SHARED = DATA.parents[2] / "shared"  # the full real corpus, when this checkout has it

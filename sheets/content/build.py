@@ -7,14 +7,20 @@ to say when the record is silent is decided here, so it can be tested without a 
 from __future__ import annotations
 
 import re
-from collections import Counter
-from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
 from sheets import i18n
 from sheets.content import labels as wording
+from sheets.content.contacts import (
+    contacts_of,
+    countries_of,
+    one_to_call,
+    site_line,
+    sites_to_show,
+)
 from sheets.content.facts import child_ages, children_and_adults, closed_arms, open_arms
+from sheets.content.key_facts import facts_of, who_of
 from sheets.content.lab_panels import MIN_RUN, condensed_line, in_order, limit_panels, panels_of
 from sheets.content.outcomes import plain_outcome
 from sheets.content.overview import Overview, overview_of
@@ -23,12 +29,11 @@ from sheets.content.questions import (
     coordinator_questions,
     doctor_questions,
     merge_questions,
-    nearest_site,
     status_warning,
 )
-from sheets.content.sheet import Fact, NumberedCriterion, OutcomeLine, Sheet, SiteLine
+from sheets.content.sheet import NumberedCriterion, OutcomeLine, Sheet
 from sheets.content.standing import Standing, age_conflict, last_day, standing_of
-from sheets.model import Contact, PlainCriterion, Site, Trial
+from sheets.model import PlainCriterion, Trial
 from sheets.options import SheetOptions
 from sheets.plain import inline_definitions, plain_criteria, sheet_glossary
 from sheets.plain.criteria import parse_criteria
@@ -36,10 +41,7 @@ from sheets.plain.glossary import meanings_in
 from sheets.plain.people import audience_of
 
 if TYPE_CHECKING:
-    from sheets.clinic import Clinic
-
-SITES_SHOWN = 5
-COUNTRIES_SHOWN = 6
+    pass
 
 
 def build_sheet(trial: Trial, options: SheetOptions | None = None) -> Sheet:
@@ -52,7 +54,7 @@ def build_sheet(trial: Trial, options: SheetOptions | None = None) -> Sheet:
 def _build_sheet(trial: Trial, options: SheetOptions) -> Sheet:
     link = options.link_for(trial.nct_id)
     standing = standing_of(trial, options.generated_on)
-    contacts, are_officials = _contacts(trial, options.clinic)
+    contacts, are_officials = contacts_of(trial, options.clinic)
     joinable = open_arms(trial)  # a group closed to new people is no group to join
     if standing.joining:
         criteria = criteria_for(trial)
@@ -71,7 +73,7 @@ def _build_sheet(trial: Trial, options: SheetOptions) -> Sheet:
         doctor = merge_questions(about_questions(trial), extra=options.extra_doctor_questions)
         coordinator = ()
     inclusion, exclusion = _numbered(criteria, condense=not trial.site_content.plain_criteria)
-    call = _one_to_call(trial, options)
+    call = one_to_call(trial, options)
     official = next((c for c in trial.officials if c.name), None)
     overview = overview_of(joinable, closed=closed_arms(trial)) if standing.joining else Overview()
     return Sheet(
@@ -84,7 +86,7 @@ def _build_sheet(trial: Trial, options: SheetOptions) -> Sheet:
         status_warning=status_warning(trial) or "",
         # an "about" sheet says why it stopped under "what happened", and a joining sheet how
         # many sites recruit; page 1's overview sentences say its size, condition, treatments
-        facts=_facts(
+        facts=facts_of(
             trial,
             joining=standing.joining,
             said_above=bool(overview.about),
@@ -92,7 +94,7 @@ def _build_sheet(trial: Trial, options: SheetOptions) -> Sheet:
         ),
         summary=_paragraphs(trial.site_content.plain_summary or trial.brief_summary),
         summary_is_plain=bool(trial.site_content.plain_summary),
-        who=_who(trial),
+        who=who_of(trial),
         inclusion=inclusion,
         exclusion=exclusion,
         doctor_questions=doctor,
@@ -101,8 +103,8 @@ def _build_sheet(trial: Trial, options: SheetOptions) -> Sheet:
         contacts=contacts,
         contacts_are_officials=are_officials,
         site_count=len(trial.sites),
-        sites=tuple(_site_line(s) for s in _sites_to_show(trial.sites, options.near)),
-        countries=_countries(trial.sites),
+        sites=tuple(site_line(s) for s in sites_to_show(trial.sites, options.near)),
+        countries=countries_of(trial.sites),
         link=link,
         generated=wording.today_phrase(options.generated_on),
         last_updated=wording.date_phrase(trial.last_updated),
@@ -131,31 +133,6 @@ def _build_sheet(trial: Trial, options: SheetOptions) -> Sheet:
         pdf_variant=options.pdf_variant,
         template_dirs=options.template_dirs,
     )
-
-
-def _one_to_call(trial: Trial, options: SheetOptions) -> Contact | None:
-    """The one contact page 1 names: the clinic's own, else the nearest site's (with
-    ``--near``), else the trial's central contact, else the first recruiting site's; None
-    when no one has a phone or email."""
-    if options.clinic is not None and options.clinic.contact is not None:
-        return options.clinic.contact
-    nearest = nearest_site(trial.sites, options.near) if options.near else None
-    if nearest is not None and _site_contact(nearest) is not None:
-        return _site_contact(nearest)
-    central = next((c for c in trial.central_contacts if c.phone or c.email), None)
-    if central is not None:
-        return central
-    # no central contact: the first recruiting site that gives a phone or email
-    recruiting_first = sorted(trial.sites, key=lambda s: s.status != "RECRUITING")
-    return next((c for c in map(_site_contact, recruiting_first) if c is not None), None)
-
-
-def _site_contact(site: Site) -> Contact | None:
-    """A site's first contact with a phone or email, named with the site."""
-    reachable = [c for c in site.contacts if c.phone or c.email]
-    if not reachable:
-        return None
-    return replace(reachable[0], affiliation=reachable[0].affiliation or site.facility)
 
 
 def _notices(standing: Standing, on: date) -> tuple[str, ...]:
@@ -335,134 +312,6 @@ def _outcomes(trial: Trial, secondary: bool) -> tuple[OutcomeLine, ...]:
     return tuple(lines)
 
 
-_DATE_LABELS = {"completion_date": "end_date", "primary_completion_date": "results_date"}
-
-
-def _facts(
-    trial: Trial, *, joining: bool = True, said_above: bool = False, in_doubt: bool = False
-) -> tuple[Fact, ...]:
-    t = i18n.text
-    not_given = t("trial_facts.not_given")
-    status = wording.status_label(trial.status) or not_given
-    if in_doubt:  # the record's own dates put its status in doubt: a note on page 1 says why
-        status = t("trial_facts.status_in_doubt", status=status)
-    facts = [Fact(t("trial_facts.status"), status)]
-    if trial.why_stopped and joining:
-        facts.append(Fact(t("trial_facts.why_stopped"), trial.why_stopped))
-    phase = wording.phase_label(trial.phases)
-    if phase:
-        meaning = wording.phase_meaning(trial.phases)
-        facts.append(Fact(t("trial_facts.phase"), f"{phase}: {meaning}" if meaning else phase))
-    elif trial.study_type:
-        kind = wording.study_type_label(trial.study_type)
-        facts.append(Fact(t("trial_facts.kind_of_study"), kind))
-    if trial.enrollment is not None and not said_above:
-        people = wording.count_phrase(trial.enrollment, "person")
-        size = t("trial_facts.planned", people=people) if trial.enrollment_is_estimate else people
-        facts.append(Fact(t("trial_facts.size"), size))
-    # the end of the whole study; else, labelled as such, the date its main results are due
-    end = "completion_date" if trial.completion_date else "primary_completion_date"
-    for field, label in (("start_date", "start_date"), (end, _DATE_LABELS[end])):
-        day = getattr(trial, field)
-        if day:
-            phrase = wording.date_phrase(day)
-            planned = field in trial.planned_dates
-            value = t("trial_facts.planned_date", date=phrase) if planned else phrase
-            facts.append(Fact(t(f"trial_facts.{label}"), value))
-    if trial.conditions and not said_above:
-        facts.append(Fact(t("trial_facts.condition"), "; ".join(trial.conditions)))
-    interventions = "; ".join(i.name for i in trial.interventions)
-    if interventions and not said_above:
-        facts.append(Fact(t("trial_facts.studies"), interventions))
-    facts.append(Fact(t("trial_facts.sponsor"), trial.sponsor or not_given))
-    facts.append(Fact(t("trial_facts.where"), _where(trial.sites, joining=joining)))
-    return tuple(facts)
-
-
-def _where(sites: tuple[Site, ...], *, joining: bool = False) -> str:
-    """ "608 sites in 44 countries"; on a sheet for joining, how many of them recruit, when the
-    record says of each site and not all of them do (250 of KRYSTAL-7's 608)."""
-    if not sites:
-        return i18n.text("trial_facts.no_sites")
-    countries = {s.country for s in sites if s.country}
-    places = wording.count_phrase(len(sites), "site")
-    if len(countries) == 1:
-        where = i18n.text("trial_facts.sites_in", sites=places, place=next(iter(countries)))
-    elif countries:
-        place = wording.count_phrase(len(countries), "country")
-        where = i18n.text("trial_facts.sites_in", sites=places, place=place)
-    else:
-        where = places
-    recruiting = [s for s in sites if s.status == "RECRUITING"]
-    if joining and all(s.status for s in sites) and 0 < len(recruiting) < len(sites):
-        open_countries = len({s.country for s in recruiting if s.country})
-        return i18n.text(
-            "trial_facts.sites_recruiting",
-            where=where,
-            count=i18n.format_number(len(recruiting)),
-            countries=wording.count_phrase(open_countries, "country"),
-        )
-    return where
-
-
-def _who(trial: Trial) -> tuple[Fact, ...]:
-    eligibility = trial.eligibility
-    ages = wording.age_range(eligibility.minimum_age, eligibility.maximum_age)
-    t = i18n.text
-    not_given = t("trial_facts.not_given")
-    who = [
-        Fact(t("trial_facts.ages"), ages or t("trial_facts.no_age_limits")),
-        Fact(t("trial_facts.sex"), wording.sex_label(eligibility.sex) or not_given),
-    ]
-    if eligibility.gender_description:
-        who.append(Fact(t("trial_facts.about_sex"), eligibility.gender_description))
-    healthy = {True: t("trial_facts.yes"), False: t("trial_facts.no"), None: not_given}
-    who.append(Fact(t("trial_facts.healthy_volunteers"), healthy[eligibility.healthy_volunteers]))
-    return tuple(who)
-
-
 def _paragraphs(text: str) -> tuple[str, ...]:
     blocks = (" ".join(block.split()) for block in text.replace("\r", "").split("\n\n"))
     return tuple(block for block in blocks if block)
-
-
-def _contacts(trial: Trial, clinic: Clinic | None = None) -> tuple[tuple[Contact, ...], bool]:
-    if clinic is not None and clinic.contact is not None and clinic.contact_mode == "replace":
-        return (), False  # the clinic's own contact, shown by the template, stands alone
-    central = tuple(c for c in trial.central_contacts if c.name or c.phone or c.email)
-    if central:
-        return central, False
-    return tuple(c for c in trial.officials if c.name), True
-
-
-def _sites_to_show(sites: tuple[Site, ...], near: str | None) -> list[Site]:
-    """The nearest site first when the user said where they are, then recruiting ones."""
-    ordered = sorted(sites, key=lambda s: s.status != "RECRUITING")
-    nearest = nearest_site(sites, near) if near else None
-    if nearest is not None:
-        ordered = [nearest, *(s for s in ordered if s is not nearest)]
-    return ordered[:SITES_SHOWN]
-
-
-def _site_line(site: Site) -> SiteLine:
-    place = ", ".join(p for p in (site.city, site.state, site.country) if p)
-    return SiteLine(
-        name=site.facility or place or i18n.text("trial_facts.site_name_not_given"),
-        place=place if site.facility else "",
-        status=wording.status_label(site.status),
-        phone=next((c.phone for c in site.contacts if c.phone), ""),
-    )
-
-
-def _countries(sites: tuple[Site, ...]) -> tuple[str, ...]:
-    counts = Counter(s.country for s in sites if s.country)
-    if len(counts) < 2:
-        return ()
-    shown = [
-        f"{country} ({i18n.format_number(n)})" for country, n in counts.most_common(COUNTRIES_SHOWN)
-    ]
-    others = len(counts) - COUNTRIES_SHOWN
-    if others > 0:
-        countries = i18n.noun(others, "country")
-        shown.append(i18n.text("trial_facts.more_countries", count=others, countries=countries))
-    return tuple(shown)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Literal
 
 from sheets.model import Criterion
-from sheets.plain.criteria import is_section_heading
+from sheets.plain.headings import is_section_heading
 
 Audience = Literal["you", "child"]
 

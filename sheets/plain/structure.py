@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from sheets.model import Criterion
 from sheets.plain import people, rules
-from sheets.plain.criteria import is_section_heading
+from sheets.plain.headings import is_section_heading
 from sheets.plain.normalise import spell_out
 
 JOINED_LABELS = {"or": "This line or the one before", "and": "This line and the one before"}

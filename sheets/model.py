@@ -8,7 +8,7 @@ what a record does not give is an empty string, an empty tuple or ``None``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 CriterionKind = Literal["inclusion", "exclusion"]
 
@@ -37,25 +37,31 @@ class Criterion:
 class PlainCriterion:
     """A criterion ready for the sheet: the patient-facing line and the wording it came from.
 
-    ``plain`` is a lead line, then the items set below it, one per line. Explanations of its
-    words never sit inside it: they are ``words``, (term, meaning) pairs printed under it.
-    ``label`` says whom or which part of the study the line is for ("For caregivers").
+    ``lead`` is its first line; ``items`` are the lines set below it (a trait, or the entries
+    of an "any of these" list). Explanations of its words never sit inside it: they are
+    ``words``, (term, meaning) pairs printed under it. ``label`` says whom or which part of
+    the study the line is for ("For caregivers").
     """
 
     kind: CriterionKind
-    plain: str
+    lead: str
     original: str
+    items: tuple[str, ...] = ()
     words: tuple[tuple[str, str], ...] = ()
     label: str = ""
     note: bool = False  # a note the study put among its criteria: shown, never ticked
 
-    @property
-    def lead(self) -> str:
-        return self.plain.split("\n", 1)[0]
+    @classmethod
+    def of(cls, kind: CriterionKind, text: str, original: str, **rest: Any) -> PlainCriterion:
+        """From text that writes the lead and its items one per line (site-written criteria,
+        the engine's fixed lines)."""
+        lead, *items = text.split("\n")
+        return cls(kind, lead, original, tuple(items), **rest)
 
     @property
-    def items(self) -> tuple[str, ...]:
-        return tuple(self.plain.split("\n")[1:])
+    def plain(self) -> str:
+        """The lead and its items, one per line: how reports, checks and golden files read it."""
+        return "\n".join((self.lead, *self.items))
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ def test_the_batch_benchmark_prints_every_figure_on_a_tiny_run():
 
 
 def test_the_render_benchmark_prints_cold_and_warm_figures():
-    out = run("render_speed.py", "--cold-runs", "1", "--warm-rounds", "1")
+    out = run("render_speed.py", "--cold-runs", "1", "--warm-rounds", "1", "--records", "2")
     for figure in ("cold `sheets make` (seed sheet): median", "warm seed sheet:", "test records:"):
         assert figure in out, (figure, out)
 

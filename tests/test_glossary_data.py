@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections import Counter
+from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
@@ -38,7 +39,9 @@ ADVICE = re.compile(
 )
 
 
+@cache
 def glossary() -> Glossary:
+    """The glossary under test, parsed once (the file is 4,000 entries)."""
     return parse_glossary(TEXT)
 
 

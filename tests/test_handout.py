@@ -135,12 +135,12 @@ def test_a_list_of_lab_limits_becomes_one_line_naming_its_panels():
     ],
 )  # fmt: skip
 def test_only_a_criterion_made_of_lab_limits_is_condensed(lead, items, panels):
-    criterion = PlainCriterion("inclusion", "\n".join((lead, *items)), "as written")
+    criterion = PlainCriterion("inclusion", lead, "as written", tuple(items))
     assert panels_of(criterion) == panels
 
 
 def test_a_childs_lab_line_speaks_of_the_child():
-    criterion = PlainCriterion(
+    criterion = PlainCriterion.of(
         "exclusion",
         "Your child cannot join if tests show any of these lab results:\nHemoglobin below 8 g/dL.\nPlatelets below 50,000.",
         "as written",

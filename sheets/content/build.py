@@ -273,8 +273,9 @@ def _numbered(
 def _row(criterion: PlainCriterion, ref: str) -> NumberedCriterion:
     return NumberedCriterion(
         ref=ref,
-        plain=criterion.plain,
+        lead=criterion.lead,
         original=criterion.original,
+        items=criterion.items,
         words=_in_sheet_language(criterion.words),
         label=criterion.label,
         note=criterion.note,
@@ -288,7 +289,7 @@ def _condensed(members: list[tuple[PlainCriterion, str]], panels: tuple[str, ...
     ref = first_ref if len(members) == 1 else f"{first_ref}–{members[-1][1]}"
     return NumberedCriterion(
         ref=ref,
-        plain=condensed_line(first, panels, ref),
+        lead=condensed_line(first, panels, ref),
         original=first.original,
         label=first.label,
         panels=panels,

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 from sheets import i18n
 from sheets.content.overview import Overview
 from sheets.model import Contact
-from sheets.plain.engine import LINE
 
 if TYPE_CHECKING:
     from sheets.clinic import Clinic
@@ -34,8 +33,9 @@ class NumberedCriterion:
     """A plain criterion with the reference ("I-3", "E-1") that links it to its wording."""
 
     ref: str
-    plain: str
+    lead: str  # the first line: the whole criterion, or the lead of a labelled item or list
     original: str
+    items: tuple[str, ...] = ()  # the lines below the lead: a trait, or an "any of these" list
     words: tuple[tuple[str, str], ...] = ()  # this line's terms, explained under it
     label: str = ""  # whom or which part of the study it is for: "For caregivers"
     note: bool = False  # a note the study put among its criteria: no tick boxes
@@ -60,14 +60,9 @@ class NumberedCriterion:
         return len(self.plain) + words > LONG_ROW_CHARACTERS or len(self.items) > LONG_ROW_ITEMS
 
     @property
-    def lead(self) -> str:
-        """The first line: the whole criterion, or the lead of a labelled item or list."""
-        return self.plain.split(LINE, 1)[0]
-
-    @property
-    def items(self) -> tuple[str, ...]:
-        """The lines set below the lead: a trait, or the entries of an "any of these" list."""
-        return tuple(self.plain.split(LINE)[1:])
+    def plain(self) -> str:
+        """The lead and its items, one per line."""
+        return "\n".join((self.lead, *self.items))
 
     @property
     def inline(self) -> bool:

@@ -170,16 +170,16 @@ def _rewrite(criterion: Criterion, explainer: Explainer, audience: Audience, for
         form, plain, explained, note = fixed
         forms.append(form)
         words = explainer.words(plain, context=criterion.full_text) if explained else ()
-        return PlainCriterion(criterion.kind, plain, criterion.full_text, words=words, label=shape.label, note=note)
+        return PlainCriterion.of(criterion.kind, plain, criterion.full_text, words=words, label=shape.label, note=note)
     form, lines, notes = _first_faithful(shape, FRAMES[(criterion.kind, audience)], audience)
     lines += [_sentence(f"{ALLOWED} {lower_first(swap_words(sentence))}") for sentence in shape.allowed]
     forms.append(form)
     explainer.explained.update(term for term, _ in notes)
     for term in rules.EXPLAINS.get(form, ()):
         explainer.explained.update((term, term.lower()))
-    plain = LINE.join(lines)
-    words = (*notes, *explainer.words(plain, context=criterion.full_text))
-    return PlainCriterion(criterion.kind, plain, criterion.full_text, words=words, label=shape.label)
+    words = (*notes, *explainer.words(LINE.join(lines), context=criterion.full_text))
+    lead, *items = lines
+    return PlainCriterion(criterion.kind, lead, criterion.full_text, tuple(items), words=words, label=shape.label)
 
 
 def _fixed_line(shape: Shape) -> tuple[str, str, bool, bool] | None:

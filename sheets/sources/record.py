@@ -245,7 +245,7 @@ def site_content_from(raw: Any, source: str) -> SiteContent:
         plain, original = item.get("plain"), item.get("original", "")
         if not isinstance(plain, str) or not plain.strip() or not isinstance(original, str):
             raise RecordError(source, f'{where} needs a non-empty "plain" text')
-        criteria.append(PlainCriterion(kind=kind, plain=plain.strip(), original=original.strip()))
+        criteria.append(PlainCriterion.of(kind, plain.strip(), original.strip()))
     summary = raw.get("plainSummary", "")
     if not isinstance(summary, str):
         raise RecordError(source, f'"{SITE_CONTENT_KEY}.plainSummary" must be a string')

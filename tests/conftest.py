@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -67,6 +68,15 @@ def isolated_user_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("SHEETS_CACHE_DIR", str(base / "cache"))
     monkeypatch.setenv("SHEETS_CONFIG_DIR", str(base / "config"))
     monkeypatch.delenv("SHEETS_API_URL", raising=False)
+
+
+@cache
+def default_pdf(path: Path) -> bytes:
+    """The sheet a record gets with default options on FIXED_DAY, rendered once per run and
+    shared by every test that reads it (layout, empty pages, QR, large print's comparison)."""
+    from sheets import SheetOptions, load_trial, render_pdf
+
+    return render_pdf(load_trial(path), SheetOptions(generated_on=FIXED_DAY))
 
 
 @pytest.fixture(scope="session")

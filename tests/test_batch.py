@@ -163,6 +163,7 @@ def start_batch_of_every_record(tmp_path, output):
     return process, command, names, out
 
 
+@pytest.mark.slow
 def test_a_killed_batch_leaves_only_whole_pdfs_and_a_rerun_finishes_it(tmp_path):
     process, command, names, out = start_batch_of_every_record(tmp_path, subprocess.DEVNULL)
     os.killpg(process.pid, signal.SIGKILL)  # the batch and its workers, mid-write or not

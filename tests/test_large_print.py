@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 import pytest
-from conftest import FIXED_DAY, RECORDS, SEED_RECORD
+from conftest import FIXED_DAY, RECORDS, SEED_RECORD, default_pdf
 from pdfcheck import text_of
 
 from sheets import SheetOptions, load_trial, render_pdf
@@ -97,7 +97,7 @@ def test_lines_are_spaced_one_and_a_half_times_the_text_size():
 @pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
 def test_large_print_reflows_the_same_words_onto_more_pages(path):
     """Nothing is clipped or dropped: every word of the ordinary sheet is in the large one."""
-    ordinary = render_pdf(load_trial(path), SheetOptions(generated_on=FIXED_DAY))
+    ordinary = default_pdf(path)
     big = large(path)
 
     def words(pdf):

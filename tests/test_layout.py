@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pypdfium2 as pdfium
 import pytest
-from conftest import FIXED_DAY, RECORDS, SECTION_HEADINGS, SEED_RECORD
+from conftest import FIXED_DAY, RECORDS, SECTION_HEADINGS, SEED_RECORD, default_pdf
 
-from sheets import SheetOptions, load_trial, render_pdf
+from sheets import SheetOptions, render_pdf
 from sheets.sources.record import trial_from_study
 
 
@@ -50,7 +50,7 @@ def test_very_long_unbroken_words_wrap_inside_the_page():
 
 @pytest.mark.parametrize("path", [SEED_RECORD, *RECORDS], ids=lambda p: p.stem)
 def test_no_section_heading_is_the_last_text_above_a_page_footer(path):
-    pdf = render_pdf(load_trial(path), SheetOptions(generated_on=FIXED_DAY))
+    pdf = default_pdf(path)
     for number, (_, _height, boxes) in enumerate(text_boxes(pdf), 1):
         footer_top = max(top for _, _, _, top, text in boxes if "This sheet helps you" in text)
         body = [b for b in boxes if b[1] > footer_top]

@@ -7,7 +7,7 @@ import re
 from dataclasses import replace
 
 import pytest
-from conftest import DATA, FIXED_DAY, RECORDS, ROOT, SECTION_HEADINGS, SEED_RECORD
+from conftest import DATA, FIXED_DAY, RECORDS, ROOT, SECTION_HEADINGS, SEED_RECORD, default_pdf
 from pdfcheck import POINTS_PER_MM, find_qr, font_files, page_texts, reader, text_of
 
 from sheets import SheetOptions, load_trial, render_pdf
@@ -141,7 +141,7 @@ RECORDS_BY_ID = {path.stem: path for path in RECORDS}
 @pytest.mark.parametrize("path", RECORDS, ids=[p.stem for p in RECORDS])
 def test_every_real_record_renders_a_sheet_with_its_number_and_qr(path):
     trial = load_trial(path)
-    pdf = render_pdf(trial, SheetOptions(generated_on=FIXED_DAY))
+    pdf = default_pdf(path)
     text = text_of(pdf)
     assert trial.nct_id in text
     assert find_qr(pdf).text == f"https://clinicaltrials.gov/study/{trial.nct_id}"

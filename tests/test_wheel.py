@@ -12,6 +12,8 @@ import pytest
 from conftest import ROOT, SEED_RECORD
 from pdfcheck import font_files, text_of
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory):

@@ -310,6 +310,11 @@ def test_where_says_how_many_sites_recruit_when_not_all_do():
     assert facts["Where"] == "608 sites in 44 countries; 250 of them recruiting, in 24 countries"
     facts = {f.label: f.value for f in build_sheet(record("NCT06716424"), OPTIONS).facts}
     assert facts["Where"] == "9 sites in India"  # every site recruits: nothing to add
+    facts = {f.label: f.value for f in build_sheet(record("NCT06356129"), OPTIONS).facts}
+    assert facts["Where"] == "327 sites in 38 countries; 289 of them recruiting, in 36 countries"
+    trial = load_trial(DATA / "xml" / "NCT02465060.xml")  # the recruiting sites span both countries
+    facts = {f.label: f.value for f in build_sheet(trial, OPTIONS).facts}
+    assert facts["Where"] == "1,218 sites in 2 countries; 1,113 of them recruiting"
 
 
 def test_a_condition_that_names_an_operation_is_said_as_people_having_it():

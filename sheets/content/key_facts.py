@@ -72,6 +72,9 @@ def where_of(sites: tuple[Site, ...], *, joining: bool = False) -> str:
     recruiting = [s for s in sites if s.status == "RECRUITING"]
     if joining and all(s.status for s in sites) and 0 < len(recruiting) < len(sites):
         open_countries = len({s.country for s in recruiting if s.country})
+        if open_countries == len(countries):  # "in 2 countries" once is enough
+            return i18n.text("trial_facts.sites_recruiting_all_countries", where=where,
+                             count=i18n.format_number(len(recruiting)))  # fmt: skip
         return i18n.text(
             "trial_facts.sites_recruiting",
             where=where,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from itertools import groupby
 from typing import TYPE_CHECKING
 
 from sheets import i18n
@@ -238,35 +239,23 @@ def _numbered(
     """Reference numbers (I-1, E-1) for the criteria; with ``condense``, a lab-value criterion,
     or a run of one-line lab limits, becomes one line naming its panels (lab_panels.py), the
     limits kept in the appendix under each criterion's own number."""
-    rows: dict[str, list[NumberedCriterion]] = {"inclusion": [], "exclusion": []}
-    run: list[tuple[PlainCriterion, str, tuple[str, ...]]] = []  # one-line lab limits in a row
-
-    def end_run() -> None:
-        kind = run[0][0].kind
-        if len(run) >= MIN_RUN:
-            members = [(c, ref) for c, ref, _ in run]
-            rows[kind].append(_condensed(members, in_order(*(keys for _, _, keys in run))))
-        else:
-            rows[kind].extend(_row(c, ref) for c, ref, _ in run)
-        run.clear()
-
     counts = {"inclusion": 0, "exclusion": 0}
+    numbered = []  # (criterion, its reference, the panels it sets one limit on)
     for criterion in criteria:
         counts[criterion.kind] += 1
         ref = f"{'I' if criterion.kind == 'inclusion' else 'E'}-{counts[criterion.kind]}"
-        limits = limit_panels(criterion) if condense else ()
-        same_run = run and (criterion.kind, criterion.label) == (run[0][0].kind, run[0][0].label)
-        if run and not (limits and same_run):
-            end_run()
-        if limits:
-            run.append((criterion, ref, limits))
+        numbered.append((criterion, ref, limit_panels(criterion) if condense else ()))
+    rows: dict[str, list[NumberedCriterion]] = {"inclusion": [], "exclusion": []}
+    # consecutive one-line lab limits of one kind and label form a run
+    for (kind, _, limits), group in groupby(numbered, key=lambda n: (n[0].kind, n[0].label, bool(n[2]))):
+        members = list(group)
+        if limits and len(members) >= MIN_RUN:
+            panels = in_order(*(keys for _, _, keys in members))
+            rows[kind].append(_condensed([(c, ref) for c, ref, _ in members], panels))
             continue
-        panels = panels_of(criterion) if condense and not criterion.note else ()
-        rows[criterion.kind].append(
-            _condensed([(criterion, ref)], panels) if panels else _row(criterion, ref)
-        )
-    if run:
-        end_run()
+        for criterion, ref, _ in members:
+            panels = panels_of(criterion) if condense and not criterion.note else ()
+            rows[kind].append(_condensed([(criterion, ref)], panels) if panels else _row(criterion, ref))
     return tuple(rows["inclusion"]), tuple(rows["exclusion"])
 
 

@@ -31,8 +31,8 @@ def one_to_call(trial: Trial, options: SheetOptions) -> Contact | None:
     if options.clinic is not None and options.clinic.contact is not None:
         return options.clinic.contact
     nearest = nearest_site(trial.sites, options.near) if options.near else None
-    if nearest is not None and _site_contact(nearest) is not None:
-        return _site_contact(nearest)
+    if nearest is not None and (contact := _site_contact(nearest)) is not None:
+        return contact
     central = next((c for c in trial.central_contacts if c.phone or c.email), None)
     if central is not None:
         return central

@@ -67,11 +67,12 @@ def record_format(head: bytes) -> str:
 
 def trial_from_bytes(data: bytes, source: str) -> Trial:
     """Parse record bytes; XML records go to the legacy mapper."""
-    if record_format(data[:HEAD_BYTES]) == "xml":
+    head = data[:HEAD_BYTES]
+    if record_format(head) == "xml":
         from sheets.sources.legacy_xml import trial_from_xml
 
         return trial_from_xml(data, source)
-    if not data.removeprefix(b"\xef\xbb\xbf").strip():
+    if not head.removeprefix(b"\xef\xbb\xbf").strip() and not data.removeprefix(b"\xef\xbb\xbf").strip():
         raise RecordError(source, "the file is empty")
     try:
         obj = json.loads(data.decode("utf-8-sig"))

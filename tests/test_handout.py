@@ -173,6 +173,9 @@ def test_a_run_of_one_line_lab_limits_becomes_one_row_and_each_keeps_its_own_wor
         ("uncontrolled diabetes mellitus (a fasting glucose of >160 mg/dL)", ()),  # an illness they know of
         ("potassium levels >5.5 mmol/L; or any diseases that could affect the results of the study.", ()),
         ("Known hepatitis B infection", ()),
+        # what comes before the test says when or for whom: condensed, it would be lost
+        ("Percutaneous liver biopsy exclusion criteria (to be evaluated before last visit): Haemoglobin <6 mmol/L", ()),
+        ("Serum ionized calcium between 1.10 and 1.40 mmol/L for >3 months", ("salts",)),
     ],
 )  # fmt: skip
 def test_only_a_line_that_is_just_a_lab_limit_joins_a_run(original, panels):
@@ -215,6 +218,11 @@ def test_cohorts_are_not_said_to_be_chosen_by_chance_and_a_partner_named_in_the_
     assert gets["Phase 2 Cohort 1a: PD-L1 TPS <1%"] == "Adagrasib and Pembrolizumab"  # "in combination with"
     assert gets["Phase 2 Cohort 1b: PD-L1 TPS <1%"] == "Adagrasib"  # "monotherapy"
     assert gets["Phase 3 Cohort 4 Comparator Arm"] == "Pembrolizumab"
+
+
+def test_a_placebo_arm_that_lists_the_tested_product_by_name_gets_the_placebo():
+    sheet = build_sheet(record("NCT06454773"), OPTIONS)  # control: "Placebo", listed as NCT/NFT
+    assert {g.name: g.gets for g in sheet.overview.groups} == {"intervention": "NCT/NFT", "control": "placebo"}
 
 
 def test_a_treatment_named_as_an_earlier_one_in_the_arm_text_is_not_added():

@@ -42,6 +42,7 @@ _LAB_LEAD = re.compile(
 MIN_LINES = 2  # a single lab limit reads well as it is
 MIN_RUN = 2  # one-line lab limits in a row, condensed together
 MAX_LIMIT_WORDS = 30  # a longer line says more than a limit: it keeps its own row
+LEAD_WORDS = 4  # a limit names its test first ("Serum potassium > 5.0"); words before say more
 # A limit: a comparison sign or word next to the number ("> 1.5 x ULN", "at least 9 g/dL").
 _LIMIT = re.compile(
     r"[≥≤<>=]|\b(?:at least|at most|(?:no|not) (?:more|less|greater|higher|lower) than|"
@@ -83,7 +84,13 @@ def limit_panels(criterion: PlainCriterion) -> tuple[str, ...]:
         return ()
     if not _LIMIT.search(text) or _NOT_A_LIMIT.search(text):
         return ()
-    found = {key for key, pattern in _PANELS if pattern.search(text)}
+    matches = [(match.start(), key) for key, pattern in _PANELS if (match := pattern.search(text))]
+    if not matches or len(text[: min(matches)[0]].split()) > LEAD_WORDS:
+        # "Percutaneous liver biopsy exclusion criteria (to be evaluated before last visit):
+        # Haemoglobin < 6 mmol/L": what comes before the test says when or for whom; condensed,
+        # it would be lost
+        return ()
+    found = {key for _, key in matches}
     return tuple(key for key, _ in PANELS if key in found)
 
 

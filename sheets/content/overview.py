@@ -152,7 +152,11 @@ def _group(trial: Trial, arm: Arm) -> Group:
     names = names or [n for n, _ in named]
     kind = {"PLACEBO_COMPARATOR": "placebo", "SHAM_COMPARATOR": "sham", "NO_INTERVENTION": "no_treatment"}
     gets = join_names(names, limit=len(names)) if names else ""
-    if not gets and arm.type in kind:
+    # a placebo arm that lists the tested supplement by name, its description saying "Placebo"
+    look_alike = arm.type in ("PLACEBO_COMPARATOR", "SHAM_COMPARATOR") and not any(
+        re.search(r"(?i)placebo|sham", n) for n in names
+    ) and re.search(r"(?i)\b(?:placebo|sham)\b", arm.description)
+    if (not gets or look_alike) and arm.type in kind:
         gets = _t(f"kind_{kind[arm.type]}")
     return Group(name=arm.label, gets=gets)
 

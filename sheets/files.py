@@ -1,8 +1,10 @@
-"""Atomic file writes: a reader, or a crash, never sees half a PDF."""
+"""Safe file reads and atomic writes: nothing unbounded or unexpected is read, and a reader, or a
+crash, never sees half a PDF."""
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -32,3 +34,36 @@ def write_atomic(path: Path, data: bytes, *, what: str = "") -> None:
         if isinstance(error, OSError):
             raise SheetsError(f"cannot write {what}{path}: {error.strerror or error}") from None
         raise
+
+
+def read_regular(path: Path | str, *, limit: int, what: str = "the file") -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes, read without blocking.
+
+    A FIFO, a device such as /dev/zero, a folder or a socket is refused before any read (it
+    is opened non-blocking, so a FIFO with no writer cannot hang the run), and a file is read
+    only up to ``limit`` + 1 bytes, so one that grows while read is refused too. Raises
+    `SheetsError` "{what} {path}: {problem}"; callers that own a richer error catch it."""
+    path = Path(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise SheetsError(f"{what} {path}: no such file") from None
+    except IsADirectoryError:
+        raise SheetsError(f"{what} {path}: is a folder, not a file") from None
+    except OSError as error:
+        raise SheetsError(f"{what} {path}: cannot read it ({error.strerror or error})") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if stat.S_ISDIR(info.st_mode):
+            raise SheetsError(f"{what} {path}: is a folder, not a file")
+        if not stat.S_ISREG(info.st_mode):
+            raise SheetsError(f"{what} {path}: is not a regular file (a pipe, device or socket)")
+        if info.st_size > limit:
+            raise SheetsError(f"{what} {path}: is too large ({info.st_size:,} bytes; the limit is {limit:,})")
+        try:
+            data = handle.read(limit + 1)
+        except OSError as error:
+            raise SheetsError(f"{what} {path}: cannot read it ({error.strerror or error})") from None
+    if len(data) > limit:
+        raise SheetsError(f"{what} {path}: is too large (more than {limit:,} bytes)")
+    return data

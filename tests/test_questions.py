@@ -19,8 +19,8 @@ from pdfcheck import text_of
 
 from sheets import SheetOptions, SheetsError, build_sheet, load_trial, render_pdf
 from sheets.cli import main
+from sheets.content.coordinator import coordinator_questions
 from sheets.content.questions import (
-    coordinator_questions,
     doctor_questions,
     merge_questions,
     status_warning,
@@ -486,7 +486,7 @@ def test_the_coordinator_questions_use_the_follow_up_time_and_the_nearest_site()
     ],
 )  # fmt: skip
 def test_the_where_question_follows_the_sites_and_the_place_the_user_gives(sites, near, expected):
-    from sheets.content.questions import _where_question
+    from sheets.content.coordinator import _where_question
 
     # its wording; whether it makes the sheet is the chooser's call, by weight
     assert expected in _where_question(replace(seed(), sites=sites), near).text

@@ -20,6 +20,7 @@ from sheets.content.contacts import (
     site_line,
     sites_to_show,
 )
+from sheets.content.coordinator import coordinator_questions
 from sheets.content.facts import child_ages, children_and_adults, closed_arms, open_arms
 from sheets.content.key_facts import facts_of, who_of
 from sheets.content.lab_panels import MIN_RUN, condensed_line, in_order, limit_panels, panels_of
@@ -27,7 +28,6 @@ from sheets.content.outcomes import plain_outcome
 from sheets.content.overview import Overview, overview_of
 from sheets.content.questions import (
     about_questions,
-    coordinator_questions,
     doctor_questions,
     merge_questions,
     status_warning,

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from sheets import i18n
 from sheets.content import labels as wording
-from sheets.content.questions import nearest_site
+from sheets.content.places import nearest_site
 from sheets.content.sheet import SiteLine
 from sheets.model import Contact, Site, Trial
 from sheets.options import SheetOptions

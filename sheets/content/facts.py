@@ -9,16 +9,14 @@ question (``questions.py`` does).
 
 from __future__ import annotations
 
-import os
 import re
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
 from functools import cache, lru_cache
 from typing import Any
 
 from sheets import i18n
-from sheets.model import Arm, Site, Trial
+from sheets.model import Arm, Trial
 from sheets.plain.criteria import parse_criteria
 
 MAX_NAMES = 3
@@ -28,11 +26,12 @@ NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _NUMBER = r"(\d+|one|two|three|four|five|six)"
 _UP_TO_3_WORDS = r"(?:[\w-]+\s+){0,3}?"
 _LINES = r"(?:lines?|regimens?)\b"
-_UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
+UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 
 
 @cache
-def _facts() -> dict[str, Any]:
+def facts_data() -> dict[str, Any]:
+    """The word lists the facts read (``[facts]`` in questions.toml), loaded once."""
     return i18n.packaged("questions")["facts"]
 
 
@@ -56,7 +55,7 @@ def is_treatment(name: str, type_: str = "") -> bool:
     """False for placebos, shams, scans, questionnaires and other study procedures."""
     if type_.upper() == "DIAGNOSTIC_TEST":
         return False
-    return not _word_pattern(tuple(_facts()["not_treatments"])).search(name)
+    return not _word_pattern(tuple(facts_data()["not_treatments"])).search(name)
 
 
 def _arm_interventions(trial: Trial, arm: Arm) -> list[tuple[str, str]]:
@@ -202,7 +201,7 @@ def active_comparators(trial: Trial) -> tuple[str, ...]:
 
 def conditions(trial: Trial) -> tuple[str, ...]:
     """The record's conditions that name an illness (not "Healthy", not "Stage IIIA ...")."""
-    skip = {c.lower() for c in _facts()["not_conditions"]}
+    skip = {c.lower() for c in facts_data()["not_conditions"]}
     return _unique(
         plain_condition(c) for c in trial.conditions
         if c.lower() not in skip and not re.match(r"(?i)stage\s+[0IV]", c)
@@ -256,12 +255,13 @@ def prior_lines(trial: Trial) -> int | None:
         rf"|\b{_NUMBER}\s+or more\s+{_UP_TO_3_WORDS}{_LINES}",
         text,
     )
-    counts = [_number(a or b) for a, b in found]
+    counts = [number_from_word(a or b) for a, b in found]
     counts = [c for c in counts if c]
     return min(counts) if counts else None
 
 
-def _number(word: str) -> int:
+def number_from_word(word: str) -> int:
+    """ "2" or "two" -> 2."""
     return int(word) if word.isdigit() else NUMBER_WORDS.get(word.lower(), 0)
 
 
@@ -319,98 +319,7 @@ def _age_in_years(age: str) -> float | None:
     found = re.match(r"\s*(\d+(?:\.\d+)?)\s*(year|month|week|day)", age, re.IGNORECASE)
     if not found:
         return None
-    return float(found[1]) * _UNIT_DAYS[found[2].lower()] / 365
-
-
-def _schedule_texts(trial: Trial) -> list[str]:
-    outcomes = (*trial.primary_outcomes, *trial.secondary_outcomes)
-    return [
-        trial.brief_summary,
-        trial.detailed_description,
-        *(a.description for a in trial.arms),
-        *(i.description for i in trial.interventions),
-        *(o.time_frame for o in outcomes),
-        *(o.description for o in outcomes),
-    ]
-
-
-def cycle_days(trial: Trial) -> int | None:
-    """The treatment cycle length in days, the one the record gives most often."""
-    pattern = re.compile(
-        r"(?i)\b(\d+)[- ]day (?:treatment )?cycles?"
-        r"|\bcycles? (?:is|are|of|lasts?|lasting|=)\s+(\d+) days"
-        r"|\b(?:treatment |cycles? )?repeats? every (\d+) days"
-        r"|\beach cycle (?:is|being|lasting) (\d+) days"
-    )
-    found = Counter(
-        int(next(g for g in m.groups() if g))
-        for text in _schedule_texts(trial)
-        for m in pattern.finditer(text)
-    )
-    found = Counter({days: n for days, n in found.items() if 5 <= days <= 90})
-    return found.most_common(1)[0][0] if found else None
-
-
-def check_every(trial: Trial) -> str:
-    """ "6 weeks" when the main outcome is checked at a regular interval in weeks or months."""
-    for outcome in trial.primary_outcomes:
-        found = re.search(r"(?i)\bevery\s+(\d+)\s+(weeks|months)\b", outcome.time_frame)
-        if found:
-            return f"{found[1]} {found[2].lower()}"
-    return ""
-
-
-def follow_up(trial: Trial) -> str:
-    """The longest time the outcomes follow people ("67 months"), if it is 2 weeks or more."""
-    best, best_days = "", 0
-    outcomes = (*trial.primary_outcomes, *trial.secondary_outcomes)
-    for text in (o.time_frame for o in outcomes):
-        text = re.sub(r"(?i)\b(one|two|three|four|five|six)\b", lambda m: str(_number(m[1])), text)
-        spans = re.findall(r"(?i)\b(\d+)\s*(day|week|month|year)s?\b", text)
-        spans += [(n, u) for u, n in re.findall(r"(?i)\b(day|week|month|year)\s+(\d+)\b", text)]
-        for number, unit in spans:
-            days = int(number) * _UNIT_DAYS[unit.lower()]
-            if days > best_days:
-                best = f"{int(number)} {unit.lower()}{'s' if int(number) != 1 else ''}"
-                best_days = days
-    return best if best_days >= 14 else ""
-
-
-def country_phrase(country: str) -> str:
-    with_the = country in _facts()["countries_with_the"]
-    return i18n.text("words.the_country", country=country) if with_the else country
-
-
-def country_of(near: str) -> str:
-    """The country name records use for what someone typed ("UK" -> "United Kingdom")."""
-    wanted = " ".join(near.split())
-    return _facts()["country_aliases"].get(wanted.lower(), wanted)
-
-
-def nearest_site(sites: tuple[Site, ...], near: str) -> Site | None:
-    """The site whose ZIP or postcode shares the most leading characters (at least 2) with
-    ``near``; else the first recruiting site in that city or country."""
-    wanted = near.strip().lower()
-    if not wanted:
-        return None
-    best, best_score = None, 1
-    for site in sites:
-        code = site.zip.strip().lower()
-        score = len(os.path.commonprefix([code, wanted])) if code else 0
-        if score > best_score:
-            best, best_score = site, score
-    if best is not None:
-        return best
-    country = country_of(near).lower()
-    recruiting_first = sorted(sites, key=lambda s: s.status != "RECRUITING")
-    return next(
-        (
-            s
-            for s in recruiting_first
-            if country in (s.country.lower(), s.city.lower(), s.state.lower())
-        ),
-        None,
-    )
+    return float(found[1]) * UNIT_DAYS[found[2].lower()] / 365
 
 
 def _unique(names: Iterable[str]) -> tuple[str, ...]:

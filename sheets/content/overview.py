@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from sheets import i18n
-from sheets.content import facts
+from sheets.content import facts, schedule
 from sheets.content import labels as wording
 from sheets.content.facts import join_names
 from sheets.model import Arm, Trial
@@ -178,10 +178,10 @@ def _taking_part(trial: Trial) -> tuple[str, ...]:
         lines.append(_t("masked_both" if doctors else "masked_you"))
     elif trial.design.masking == "NONE" and arms >= 2:
         lines.append(_t("open_label"))
-    cycle = facts.cycle_days(trial)
+    cycle = schedule.cycle_days(trial)
     if cycle:
         lines.append(_t("cycles", days=cycle))
-    follow = facts.follow_up(trial)
+    follow = schedule.follow_up(trial)
     if follow:
         lines.append(_t("follow_up", span=wording.span_phrase(follow)))
     procedures = procedures_named(trial)

@@ -15,60 +15,32 @@ about someone else. Headings therefore go to `Criterion.heading` of every item u
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 
 from sheets.model import Criterion, CriterionKind
 from sheets.plain.headings import (
-    _BARE,
     _CONNECTOR,
     _GLUED_HEADER,
     _HEADER,
     _LEAD_WORDS,
     _LONE_QUALIFIER,
     _MARKER,
-    _NAMED_HEADER,
-    _NOT_A_NAME,
     _NOTE,
     _OPEN_END,
-    _PLAIN_QUALIFIERS,
     _SENTENCE_END,
     _SWITCH,
+    Section,
     _announced_kind,
     _header_kind,
     _is_group_label,
     _joined,
-    _kind_of,
     _style,
+    inline_items,
     is_section_heading,
+    section_header,
 )
+from sheets.plain.items import CUT_MID_PHRASE, Item, append, continues, is_flat_sub_item
 from sheets.sources.record import unescape_markdown
-
-
-@dataclass
-class _Item:
-    kind: CriterionKind
-    text: str
-    heading: str
-    indent: int
-    style: str
-    details: list[str] = field(default_factory=list)
-    detail_indent: int | None = None
-    flat: bool = False  # its sub-items sit at its own level, under a lead ending in ":"
-    from_header: bool = False  # the text after "Exclusion:" on the header's own line
-    took_heading: str = ""  # the heading this item was the first to use, if any
-    took_group: bool = False  # whether it was the first item of its group
-
-
-@dataclass
-class _Section:
-    """A header found on one line: the kind it switches to and what else the line says."""
-
-    kind: CriterionKind | None
-    label: str  # "Staff Inclusion Criteria": whom the list is for; "" for a plain header
-    content: str  # "Pregnant women" of "Exclusion: Pregnant women": the first item
-    group: str = ""  # "Parkinson's Disease (PD) group" of a numbered group's own header
 
 
 @lru_cache(maxsize=32)
@@ -83,43 +55,7 @@ def parse_criteria(text: str) -> tuple[Criterion, ...]:
     return parser.finish()
 
 
-_CUT_MID_PHRASE = re.compile(r"[a-z)]\s+(?:or|and)$")  # "Free of chronic disease or": cut mid-phrase
 
-
-_ALTERNATIVES = re.compile(
-    r"(?i)\b(?:diagnostic|diagnosis|defined|definition|evidenced|one of|either|any of|such as|as follows|"
-    r"following)\b"
-)
-_INLINE_NUMBER = re.compile(r"(?:^|(?<=[\s,;.:]))\(?(\d{1,2})[).](?=\s*[A-Za-z(])")
-
-
-def _inline_items(text: str, heading: str) -> list[tuple[str, str, bool]]:
-    """ "Diabetes group: 1) Age 30-70, 2) type 2 diabetes" -> one criterion a number.
-
-    A record that lost its line breaks numbers its criteria inline ("... adenocarcinoma
-    2.Locally advanced 3.Chemotherapy-naive"). Only a run of numbers counting up from 1 or 2
-    is read that way; text before a "1)" that ends in ":" heads the parts. Returns (text,
-    heading, whether it is the last part, which keeps the item's sub-items).
-    """
-    run: list[re.Match[str]] = []
-    for match in _INLINE_NUMBER.finditer(text):
-        number = int(match[1])
-        if (not run and number in (1, 2)) or (run and number == int(run[-1][1]) + 1):
-            run.append(match)
-        elif run:
-            break
-    if len(run) < 2 or (int(run[0][1]) == 2 and run[0].start() == 0):
-        return [(text, heading, True)]
-    if _ALTERNATIVES.search(text[: run[0].start()]) or re.search(r"(?i)\b(?:or|and/or)\W*$", text):
-        return [(text, heading, True)]  # "as evidenced by 1) ... and/or 2) ...": one criterion
-    before = text[: run[0].start()].strip(" ,;")
-    parts = [text[m.end(): n.start() if n else len(text)].strip(" ,;") for m, n in zip(run, [*run[1:], None], strict=True)]
-    if int(run[0][1]) == 2:
-        parts.insert(0, before)  # "X 2.Y 3.Z": the first criterion has no number
-    elif before:
-        heading = f"{heading}: {before}" if heading else before  # "Diabetes group: 1) ... 2) ..."
-    parts = [p for p in parts if p]
-    return [(part, heading, index == len(parts) - 1) for index, part in enumerate(parts)]
 
 
 class _Parser:
@@ -133,8 +69,8 @@ class _Parser:
         self.heading_indent: int | None = None  # a bulleted lead's heading ends at its level
         self.heading_style: str | None = None  # how the first item under the heading is marked
         self.outer_heading = ""  # the heading to go back to when that lead's items end
-        self.items: list[_Item] = []
-        self.current: _Item | None = None
+        self.items: list[Item] = []
+        self.current: Item | None = None
         self.top_indent: int | None = None
         self.top_style: str | None = None
 
@@ -163,9 +99,9 @@ class _Parser:
                 and not _SENTENCE_END.search(item.details[-1] if item.details else item.text):
             # "- Patients ... must be able to meet the" / "eligibility criteria for the appropriate
             # subprotocols within 4 weeks": a wrapped line goes on its item, never heads a section
-            self._append(item, line)
+            append(item, line)
             return
-        section = self._section_header(line, body, marker)
+        section = section_header(line, body, marker)
         if section:
             self._start_section(section)
             return
@@ -175,7 +111,7 @@ class _Parser:
             # the header is glued in front of the first criterion; it is a label, not a part.
             glued = _HEADER.match(prefix)
             if glued and not glued["rest"].strip():
-                self._start_section(_Section(_header_kind(prefix + ":"), "", " " * indent + after.strip()))
+                self._start_section(Section(_header_kind(prefix + ":"), "", " " * indent + after.strip()))
                 return  # "- Exclusion criteria: none" is a header and its first item
             self._switch_to(_header_kind(prefix + ":"))
             self._set_heading(prefix + ":")
@@ -191,56 +127,9 @@ class _Parser:
         else:
             self._unmarked(line, indent)
 
-    def _section_header(self, line: str, body: str, marker: re.Match[str] | None) -> _Section | None:
-        header = _HEADER.match(body)
-        if header and self._is_header(body, header) and not (
-            marker and header["rest"].strip(" :*") and not line.endswith(":")
-        ):
-            qualifier, content = self._split_rest(header["rest"])
-            rest = header["rest"]
-            end = header.start("rest") + len(rest) - len(rest.lstrip()) + len(qualifier)
-            label = body[header.start("who"): end].strip(" *-:")
-            named = not set(header["who"].lower().split()) <= _PLAIN_QUALIFIERS
-            return _Section(_kind_of(header["kind"]), label if (qualifier or named) else "", content)
-        alone = _BARE.match(body)
-        if alone and not (marker and alone["rest2"]):
-            return _Section(_kind_of(alone["kind"]), "", (alone["rest"] or alone["rest2"] or "").strip())
-        group = _NAMED_HEADER.match(body)
-        if group and len(group["who"].split()) <= 8 and not _NOT_A_NAME.search(group["who"]) \
-                and (line.endswith(":") or not marker):
-            # A numbered "1. PD group Inclusion criteria:" heads a group with sections of its own.
-            if marker:
-                return _Section(_kind_of(group["kind"]), "", "", group["who"].strip())
-            return _Section(_kind_of(group["kind"]), body.strip(" :*-"), "")
-        return None
-
-    @staticmethod
-    def _is_header(line: str, header: re.Match[str]) -> bool:
-        rest = header["rest"].strip()
-        return len(line) <= 120 and (not rest or rest.startswith((":", "-", "(", "*")) or len(rest) < 60)
-
-    @staticmethod
-    def _split_rest(rest: str) -> tuple[str, str]:
-        """What follows "Inclusion criteria": a qualifier ("for mothers", "(control group)")
-        that says whom the list is for, and content ("- Age 18+") that is its first item."""
-        rest = rest.strip()
-        if not rest or rest[0] in ":-–—*":
-            return "", rest.lstrip(":-–—* ").strip()
-        if rest.startswith("("):
-            close = rest.find(")")
-            if close == -1:
-                return rest, ""  # "(Only patients who ... are eligible to" goes on below
-            return rest[: close + 1], rest[close + 1:].strip().lstrip(":-–— ").strip()
-        if ":" in rest:
-            qualifier, _, content = rest.partition(":")
-            return qualifier.strip(), content.strip()
-        if re.match(r"(?i)(?:for|in|of|at|among|within)\b", rest):
-            return rest, ""
-        return "", rest
-
     # -- sections and headings -----------------------------------------------------------
 
-    def _start_section(self, section: _Section) -> None:
+    def _start_section(self, section: Section) -> None:
         pending = self._pending_heading()
         if pending and not is_section_heading(pending) and (
             _LEAD_WORDS.search(pending) or pending == self.section_label
@@ -248,7 +137,7 @@ class _Parser:
             # "Patients must have one of the following:" with its list missing is a criterion
             # in its own words: it names no group, so it cannot head the next section. So is
             # "Partner exclusion criteria:" with nothing under it, lest "Partner" be lost.
-            self.items.append(_Item(self.kind, pending, _joined(self.group), 0, "plain"))
+            self.items.append(Item(self.kind, pending, _joined(self.group), 0, "plain"))
             pending = ""
         if section.kind:
             self.kind = section.kind
@@ -277,7 +166,7 @@ class _Parser:
     def _set_group(self, group: str) -> None:
         if self.group and not self.group_used:
             # A group label with no item under it says something of its own: keep its words.
-            self.items.append(_Item(self.kind, self.group, "", 0, "plain"))
+            self.items.append(Item(self.kind, self.group, "", 0, "plain"))
         self.group, self.group_used = group, not group
 
     def _pending_heading(self) -> str:
@@ -360,7 +249,7 @@ class _Parser:
             self.top_indent, self.top_style = indent, style
         parent = self.current
         if (parent is not None and not parent.details and indent == parent.indent and style == parent.style
-                and _CUT_MID_PHRASE.search(parent.text)):
+                and CUT_MID_PHRASE.search(parent.text)):
             # "- Free of chronic disease or" + "- Previous major abdominal surgery,": one criterion
             # cut in two by a line break; a list connector would follow punctuation ("...; or").
             parent.text = f"{parent.text} {text}"
@@ -384,7 +273,7 @@ class _Parser:
             parent.details.append(text)
             parent.detail_indent = indent
             return
-        if parent is not None and self._is_flat_sub_item(parent, text, indent, style):
+        if parent is not None and is_flat_sub_item(parent, text, indent, style):
             if _is_group_label(parent.text):
                 # "- Caregivers:" then "- aged 18 or over": a heading with a bullet in front.
                 self._set_heading(self._pop_label())
@@ -401,7 +290,7 @@ class _Parser:
             self.top_indent, self.top_style = indent, style
         self._new_item(text, indent, style)
 
-    def _is_sub_item(self, parent: _Item, indent: int, style: str) -> bool:
+    def _is_sub_item(self, parent: Item, indent: int, style: str) -> bool:
         if indent > parent.indent + 1:
             return True
         if parent.detail_indent is not None and indent < parent.detail_indent and indent <= parent.indent:
@@ -410,15 +299,6 @@ class _Parser:
             return True
         opens_list = parent.text.rstrip().endswith(":") or (parent.details and parent.details[-1].endswith(":"))
         return style != self.top_style and indent >= parent.indent and bool(opens_list)
-
-    @staticmethod
-    def _is_flat_sub_item(parent: _Item, text: str, indent: int, style: str) -> bool:
-        """An item at its lead's own level that still belongs to that lead."""
-        if indent != parent.indent or style != parent.style or text.endswith(":"):
-            return False  # another lead ending in ":" starts a list of its own
-        if not style.startswith("bullet"):
-            return False  # "1.", "2.": numbers say the items are separate criteria
-        return parent.flat or (not parent.details and parent.text.endswith(":"))
 
     def _unmarked(self, text: str, indent: int) -> None:
         item = self.current
@@ -429,10 +309,10 @@ class _Parser:
             self._switch_to(_announced_kind(self.heading))
             return
         if item is not None and _CONNECTOR.match(text):
-            self._append(item, text)  # "OR" between two items: it joins them, it asks nothing
+            append(item, text)  # "OR" between two items: it joins them, it asks nothing
             return
-        if item is not None and self._continues(item, text, indent):
-            self._append(item, text)
+        if item is not None and continues(item, text, indent):
+            append(item, text)
             return
         if item is not None and item.style != "plain" and item.text.endswith(":") and not item.details \
                 and not text.endswith(":"):
@@ -457,24 +337,6 @@ class _Parser:
             return
         self._new_item(text, indent, "plain")
 
-    @staticmethod
-    def _append(item: _Item, text: str) -> None:
-        if item.details:
-            item.details[-1] = f"{item.details[-1]} {text}"
-        else:
-            item.text = f"{item.text} {text}"
-
-    def _continues(self, item: _Item, text: str, indent: int) -> bool:
-        if text.endswith(":") and indent <= item.indent and _is_group_label(text):
-            return False  # "for healthy volunteers:" under an item starts a group of its own
-        if item.style == "plain":
-            return text[:1].islower()
-        if indent > item.indent:
-            return True
-        previous = item.details[-1] if item.details else item.text
-        return text[:1].islower() or (not _SENTENCE_END.search(previous) and not previous.endswith(":")
-                                      and text[:1] in "(≥≤<>=0123456789")
-
     def _new_item(self, text: str, indent: int, style: str) -> None:
         if style == "plain" and self.heading_used and self.heading_style not in (None, "plain") \
                 and self.heading_indent is None:
@@ -483,7 +345,7 @@ class _Parser:
             self.heading, self.heading_style = self.section_label, None
         if not self.heading_used:
             self.heading_style = style
-        item = _Item(self.kind, text, _joined(self.group, self.heading), indent, style)
+        item = Item(self.kind, text, _joined(self.group, self.heading), indent, style)
         item.took_heading = "" if self.heading_used else self.heading
         item.took_group = bool(self.group) and not self.group_used
         self.items.append(item)
@@ -497,7 +359,7 @@ class _Parser:
             Criterion(kind=i.kind, original=text, details=tuple(d.strip() for d in i.details) if last else (),
                       heading=heading.rstrip(":").strip())
             for i in self.items
-            for text, heading, last in _inline_items(i.text.strip(), i.heading)
+            for text, heading, last in inline_items(i.text.strip(), i.heading)
         )
 
     def _place_unused_heading(self) -> None:
@@ -513,4 +375,4 @@ class _Parser:
             last.heading = _joined(last.heading, self.heading) if last.heading else self.heading
             return
         # "Other exclusions defined in the protocol:" says something the reader should see.
-        self.items.append(_Item(self.kind, self.heading, _joined(self.group), 0, "plain"))
+        self.items.append(Item(self.kind, self.heading, _joined(self.group), 0, "plain"))

@@ -8,6 +8,7 @@ records spell headers in many ways, with typos ("Excusion") and glued to the fir
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from sheets.model import CriterionKind
 
@@ -186,3 +187,97 @@ def _joined(*headings: str) -> str:
     """Headings one inside another, "For all phases: Hematologic"; the last keeps its ":"."""
     parts = [h.strip() for h in headings if h.strip().rstrip(":").strip()]
     return ": ".join([p.rstrip(":").strip() for p in parts[:-1]] + parts[-1:])
+
+
+@dataclass
+class Section:
+    """A header found on one line: the kind it switches to and what else the line says."""
+
+    kind: CriterionKind | None
+    label: str  # "Staff Inclusion Criteria": whom the list is for; "" for a plain header
+    content: str  # "Pregnant women" of "Exclusion: Pregnant women": the first item
+    group: str = ""  # "Parkinson's Disease (PD) group" of a numbered group's own header
+
+
+def section_header(line: str, body: str, marker: re.Match[str] | None) -> Section | None:
+    """The section a header line starts ("Exclusion Criteria:", "Staff Inclusion Criteria",
+    "1. PD group Inclusion criteria:"), or None when the line is not a header."""
+    header = _HEADER.match(body)
+    if header and _is_header(body, header) and not (
+        marker and header["rest"].strip(" :*") and not line.endswith(":")
+    ):
+        qualifier, content = _split_rest(header["rest"])
+        rest = header["rest"]
+        end = header.start("rest") + len(rest) - len(rest.lstrip()) + len(qualifier)
+        label = body[header.start("who"): end].strip(" *-:")
+        named = not set(header["who"].lower().split()) <= _PLAIN_QUALIFIERS
+        return Section(_kind_of(header["kind"]), label if (qualifier or named) else "", content)
+    alone = _BARE.match(body)
+    if alone and not (marker and alone["rest2"]):
+        return Section(_kind_of(alone["kind"]), "", (alone["rest"] or alone["rest2"] or "").strip())
+    group = _NAMED_HEADER.match(body)
+    if group and len(group["who"].split()) <= 8 and not _NOT_A_NAME.search(group["who"]) \
+            and (line.endswith(":") or not marker):
+        # A numbered "1. PD group Inclusion criteria:" heads a group with sections of its own.
+        if marker:
+            return Section(_kind_of(group["kind"]), "", "", group["who"].strip())
+        return Section(_kind_of(group["kind"]), body.strip(" :*-"), "")
+    return None
+
+def _is_header(line: str, header: re.Match[str]) -> bool:
+    rest = header["rest"].strip()
+    return len(line) <= 120 and (not rest or rest.startswith((":", "-", "(", "*")) or len(rest) < 60)
+
+def _split_rest(rest: str) -> tuple[str, str]:
+    """What follows "Inclusion criteria": a qualifier ("for mothers", "(control group)")
+    that says whom the list is for, and content ("- Age 18+") that is its first item."""
+    rest = rest.strip()
+    if not rest or rest[0] in ":-–—*":
+        return "", rest.lstrip(":-–—* ").strip()
+    if rest.startswith("("):
+        close = rest.find(")")
+        if close == -1:
+            return rest, ""  # "(Only patients who ... are eligible to" goes on below
+        return rest[: close + 1], rest[close + 1:].strip().lstrip(":-–— ").strip()
+    if ":" in rest:
+        qualifier, _, content = rest.partition(":")
+        return qualifier.strip(), content.strip()
+    if re.match(r"(?i)(?:for|in|of|at|among|within)\b", rest):
+        return rest, ""
+    return "", rest
+
+
+_ALTERNATIVES = re.compile(
+    r"(?i)\b(?:diagnostic|diagnosis|defined|definition|evidenced|one of|either|any of|such as|as follows|"
+    r"following)\b"
+)
+_INLINE_NUMBER = re.compile(r"(?:^|(?<=[\s,;.:]))\(?(\d{1,2})[).](?=\s*[A-Za-z(])")
+
+
+def inline_items(text: str, heading: str) -> list[tuple[str, str, bool]]:
+    """ "Diabetes group: 1) Age 30-70, 2) type 2 diabetes" -> one criterion a number.
+
+    A record that lost its line breaks numbers its criteria inline ("... adenocarcinoma
+    2.Locally advanced 3.Chemotherapy-naive"). Only a run of numbers counting up from 1 or 2
+    is read that way; text before a "1)" that ends in ":" heads the parts. Returns (text,
+    heading, whether it is the last part, which keeps the item's sub-items).
+    """
+    run: list[re.Match[str]] = []
+    for match in _INLINE_NUMBER.finditer(text):
+        number = int(match[1])
+        if (not run and number in (1, 2)) or (run and number == int(run[-1][1]) + 1):
+            run.append(match)
+        elif run:
+            break
+    if len(run) < 2 or (int(run[0][1]) == 2 and run[0].start() == 0):
+        return [(text, heading, True)]
+    if _ALTERNATIVES.search(text[: run[0].start()]) or re.search(r"(?i)\b(?:or|and/or)\W*$", text):
+        return [(text, heading, True)]  # "as evidenced by 1) ... and/or 2) ...": one criterion
+    before = text[: run[0].start()].strip(" ,;")
+    parts = [text[m.end(): n.start() if n else len(text)].strip(" ,;") for m, n in zip(run, [*run[1:], None], strict=True)]
+    if int(run[0][1]) == 2:
+        parts.insert(0, before)  # "X 2.Y 3.Z": the first criterion has no number
+    elif before:
+        heading = f"{heading}: {before}" if heading else before  # "Diabetes group: 1) ... 2) ..."
+    parts = [p for p in parts if p]
+    return [(part, heading, index == len(parts) - 1) for index, part in enumerate(parts)]

@@ -4,7 +4,8 @@ Each rule reads the spelled-out criterion and, when it recognises its family fro
 builds the clause that follows "if", any items set below it, and notes that explain its words.
 A rule covers the whole criterion or steps aside: what follows its words must carry on its
 clause ("within 6 months") or it returns None, so nothing is stranded or dropped, and the
-engine checks every rule's text against the original before printing it.
+engine checks every rule's text against the original before printing it. This module holds
+the table of patterns, in the order they are tried; ``families.py`` the builders.
 """
 
 from __future__ import annotations
@@ -13,27 +14,37 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sheets.plain.wording import swap_words, to_second_person, upper_first, with_verb
-
-NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5"}
-CMP = r"(?:at least|at most|more than|less than|no more than|no less than|up to|over|under|greater than|fewer than)"
-
-ECOG_MEANINGS = (
-    "0 means you are fully active",
-    "1 means you can do light work but not hard physical work",
-    "2 means you can care for yourself but cannot work, and you are up more than half the day",
-    "3 means you can only partly care for yourself and spend more than half the day in bed or a chair",
-    "4 means you cannot care for yourself and stay in bed or a chair",
+from sheets.plain.families import (
+    CMP,
+    INFECTION_NAMES,
+    Built,
+    age,
+    age_or_more,
+    allergy,
+    brain,
+    comply,
+    consent,
+    contraception,
+    diagnosis,
+    ecog,
+    heart_attack,
+    infection,
+    karnofsky,
+    language,
+    life,
+    lines,
+    lvef,
+    measurable,
+    nyha,
+    organ_function,
+    other_cancer,
+    other_study,
+    pregnant,
+    qt,
+    stage,
+    surgery,
+    washout,
 )
-KARNOFSKY_MEANINGS = (
-    (90, "90 or more means normal activity with only minor signs of illness"),
-    (80, "80 means normal activity with some effort"),
-    (70, "70 means you can care for yourself but cannot do normal activity or work"),
-    (60, "60 means you need help now and then but can do most things for yourself"),
-    (50, "50 means you need a lot of help and often need medical care"),
-    (0, "40 or less means you need special care and help"),
-)
-
 
 # Terms a family's own notes already explain, so the glossary does not say it again.
 EXPLAINS = {
@@ -48,445 +59,71 @@ EXPLAINS = {
 
 
 @dataclass(frozen=True)
-class Built:
-    """What a rule makes of a criterion: the clause after "if", items below it, word notes."""
-
-    clause: str
-    items: tuple[str, ...] = ()
-    notes: tuple[tuple[str, str], ...] = ()
-
-
-@dataclass(frozen=True)
 class Rule:
     family: str
     pattern: re.Pattern[str]
     build: Callable[[re.Match[str], str], Built | None]
 
 
-# What may follow a rule's words and still belong to its clause: a time, a reason, a place.
-_CARRIES_ON = re.compile(
-    r"(?i)^(?:within|in the|in (?:\d|one|two|three|six)|during|for (?:at least |more than |the |\d)|"
-    r"requiring|needing|that|which|at (?:the time of|the start|screening|study entry|baseline|enrol|inclusion|the first)|"
-    r"on (?:the )?(?:day|screening)|since|before|after|prior to|as (?:judged|determined|assessed|defined|"
-    r"confirmed|documented|measured|shown)|according to|by (?:the )?(?:investigator|physician|doctor)|"
-    r"per\b|using|throughout|until|from the|of (?:the )?study|of at least)"
-)
-
-
-def _rest(text: str, match: re.Match[str]) -> str:
-    return text[match.end():].strip(" ,.;:")
-
-
-def _with_rest(clause: str, text: str, match: re.Match[str], items: tuple[str, ...] = (),
-               notes: tuple[tuple[str, str], ...] = ()) -> Built | None:  # fmt: skip
-    """The rule's clause with what follows it, or None when the rest says something new.
-
-    A rest that carries on the clause ("within 6 months", "as judged by the doctor") or
-    sits in brackets stays in it; anything else ("or planning a pregnancy") may change what
-    the whole criterion means, so the rule steps aside rather than strand it.
-    """
-    rest = _rest(text, match)
-    if not rest:
-        return Built(clause, items, notes)
-    if items:
-        return None  # words after a list would be stranded below it
-    bracketed = re.fullmatch(r"\(([^()]*)\)", rest)
-    if bracketed:
-        return Built(f"{clause} ({swap_words(bracketed[1])})", items, notes)
-    if _CARRIES_ON.match(rest):
-        return Built(f"{clause} {swap_words(rest)}", items, notes)
-    return None
-
-
-def _age(m: re.Match[str], text: str) -> Built | None:
-    said = m[0].lower()
-    if not re.search(r"\bage|years|months|old", said) or len(m[0].split()) < 2:
-        return None  # a bare number is not an age
-    span = re.sub(r"\s+", " ", m["span"]).strip()
-    span = re.sub(r"\b(?:years? of age|years? old|years?|months?)\b", "", span).strip(" ,")
-    span = re.sub(r"\s+", " ", span)
-    span = re.sub(r"\s+", " ", re.sub(r"(?i)\b(?:old|age[sd]?)\b", "", span)).strip()
-    span = span[:1].lower() + span[1:]  # "From 18 to 25" inside the clause
-    both = re.fullmatch(r"at least (\d+(?:\.\d+)?) (?:and|to) (?:at most|less than) (\d+(?:\.\d+)?)", span)
-    if both and "less than" not in span:
-        span = f"{both[1]} to {both[2]}"
-    unit = (m["unit"] or ("months" if "month" in said else "years")).lower()
-    unit = unit if unit.endswith("s") else unit + "s"
-    kinds = [w for w in re.findall(r"(?i)\b(healthy|males?|females?|men|women)\b", m["who"] or "")]
-    if len({k.lower().rstrip("s") in ("male", "men") for k in kinds if k.lower() != "healthy"}) > 1:
-        kinds = [k for k in kinds if k.lower() == "healthy"]  # "male or female": anyone
-    who = " ".join(dict.fromkeys(
-        {"males": "man", "male": "man", "men": "man", "females": "woman", "female": "woman",
-         "women": "woman"}.get(k.lower(), k.lower()) for k in kinds))  # fmt: skip
-    if who:
-        article = "" if who == "healthy" else "a "
-        clause = f"you are {article}{who}, aged {span} {unit}"
-    else:
-        clause = f"you are {span} {unit} old"
-    if m["older"]:
-        clause += " or older"
-    elif m["younger"]:
-        clause += " or younger"
-    rest = _rest(text, m)
-    if re.fullmatch(r"(?i)(?:without|no|regardless of|of any|any) (?:gender|sex)(?: restrictions?)?|(?:male|men) (?:or|and) (?:female|women)s?|(?:female|women) (?:or|and) (?:male|men)s?", rest):
-        return Built(clause + ", with no limit on sex")
-    return _with_rest(clause, text, m)
-
-
-def _ecog(m: re.Match[str], text: str) -> Built | None:
-    scores = [int(s) for s in re.findall(r"\b[0-5]\b", m["scores"])]
-    top = max(scores) if scores else 1
-    if re.search(r"at least|more than|greater than", m["scores"]):
-        meanings = ECOG_MEANINGS[min(scores):]
-    else:
-        meanings = ECOG_MEANINGS[: min(top, 4) + 1]
-    clause = f"your ECOG score is {m['scores'].strip()}"
-    return _with_rest(clause, text, m, notes=(("ECOG score", ". ".join(upper_first(x) for x in meanings)),))
-
-
-def _karnofsky(m: re.Match[str], text: str) -> Built | None:
-    value = int(m["value"])
-    meaning = next(text_ for floor, text_ in KARNOFSKY_MEANINGS if value >= floor)
-    after = f" {m['after'].strip()}" if m["after"] else ""
-    clause = f"your Karnofsky score is {m['cmp'] + ' ' if m['cmp'] else ''}{value}{after}"
-    return _with_rest(clause, text, m, notes=(("Karnofsky score", upper_first(meaning)),))
-
-
-def _diagnosis(m: re.Match[str], text: str) -> Built | None:
-    if re.search(r"(?i)radiolog|clinical|imaging", m[0]):
-        return None  # "radiologically confirmed": not a lab test on tissue
-    what = swap_words(m["what"].strip(" ,.;"))
-    said = m[0].lower()
-    tissue, cells = re.search(r"histolog|patholog|biops", said), "cytolog" in said
-    sample = "tissue or cells" if tissue and cells else "cells" if cells else "tissue"
-    return Built(f"lab tests on a sample of {sample} have confirmed that you have {what}")
-
-
-def _lines(m: re.Match[str], text: str) -> Built | None:
-    count = NUMBER_WORDS.get(m["count"].lower(), m["count"])
-    cmp = f"{m['cmp']} " if m["cmp"] else ""
-    more = " or more" if m["more"] else ""
-    return _with_rest(
-        f"you have already had {cmp}{count}{more} courses of treatment for this illness "
-        "(doctors call these lines of treatment)", text, m
-    )
-
-
-def _measurable(m: re.Match[str], text: str) -> Built | None:
-    version = f" {m['version']}" if m["version"] else ""
-    return _with_rest(
-        f"you have at least one tumor that can be measured on scans, using the RECIST{version} rules",
-        text, m, notes=(("RECIST", "the rules doctors use to measure tumors on scans"),),
-    )
-
-
-_LAB_ITEM_END = re.compile(r";\s*|(?<=[A-Za-z²³)%])\.\s+(?=[A-Z])")
-_SUB_HEADING = re.compile(r"^(?P<head>[A-Z][\w ,/-]{2,40}):\s+(?P<body>.+)$")
-
-
-def _organ_function(m: re.Match[str], text: str) -> Built | None:
-    """ "Adequate organ function: ANC ≥ 1.5; platelets ≥ 100" -> one line per test."""
-    if not re.search(r"(?i)function|reserve|values|parameters|results", m["what"]) and not m[0].endswith(":"):
-        return None  # "Normal blood pressure < 140/90": one measure, not a panel of tests
-    items = []
-    for part in _LAB_ITEM_END.split(text[m.end():].strip(" ,.;:")):
-        part = part.strip(" ,.;")
-        if not part:
-            continue
-        sub = _SUB_HEADING.match(part)
-        if sub:
-            items.append(f"{upper_first(swap_words(sub['head']))}: {with_verb(swap_words(sub['body']))}")
-        else:
-            items.append(upper_first(with_verb(swap_words(part))))
-    what = m["what"].strip()
-    lead = f"tests show you have {swap_words(what[:1].lower() + what[1:])}"
-    return Built(lead + ":" if items else lead, tuple(items))
-
-
-def _life(m: re.Match[str], text: str) -> Built | None:
-    cmp = m["cmp"] or "at least"
-    return _with_rest(f"your doctor expects you to live {cmp} {m['n']} {m['unit']}", text, m)
-
-
-QUALIFIERS = {
-    "untreated": "not yet treated", "active": "active", "uncontrolled": "not under control",
-    "symptomatic": "causing symptoms", "unstable": "not stable", "progressive": "growing",
-}
-
-
-def _brain(m: re.Match[str], text: str) -> Built | None:
-    said = [QUALIFIERS[w] for w in re.findall(r"\w+", m[0].lower()) if w in QUALIFIERS]
-    if re.search(r"(?i)\band\b", m[0]):
-        return None  # "untreated and symptomatic": both must hold; keep the study's words
-    where = "brain or spinal cord" if re.search(r"(?i)\bCNS\b|central nervous|leptomening", m[0]) else "brain"
-    clause = f"you have cancer that has spread to the {where}"  # "brain metastases" says brain only
-    if said:
-        clause += f" and it is {' or '.join(dict.fromkeys(said))}"
-    return _with_rest(clause, text, m)
-
-
-def _pregnant(m: re.Match[str], text: str) -> Built | None:
-    said = m["states"].lower()
-    states = [word for key, word in (("pregnan", "pregnant"), ("breast", "breastfeeding"),
-                                     ("lactat", "breastfeeding"), ("nursing", "breastfeeding")) if key in said]
-    clause = f"you are {' or '.join(dict.fromkeys(states))}"
-    if m["suspected"]:
-        clause += " or may be pregnant"
-    if m["plan"]:
-        clause += " or plan to become pregnant"
-        if m["when"]:
-            clause += f" {swap_words(m['when'].strip())}"
-    return _with_rest(clause, text, m)
-
-
-def _contraception(m: re.Match[str], text: str) -> Built | None:
-    method = re.split(r"(?i)\b(?:use|practice|practise)\s+", m[0], maxsplit=1)[-1]
-    return _with_rest(f"you agree to use {swap_words(method)}", text, m)
-
-
-def _consent(m: re.Match[str], text: str) -> Built | None:
-    """Consent, keeping what the study asks of the reader: to be able, to be willing, or to sign.
-
-    "Ability to give informed consent" is about capacity (it decides who qualifies in a
-    memory study), so it never becomes "you agree to take part".
-    """
-    said = m[0].lower()
-    able = re.search(r"\b(?:able|ability|capable|capacity)\b", said)
-    willing = re.search(r"\bwilling", said)
-    act = "sign the consent form" if re.search(r"\b(?:sign|written)", said) else "give your consent to take part"
-    if able or willing:
-        how = " and ".join(w for w, on in (("able", able), ("willing", willing)) if on)
-        clause = f"you are {how} to {act}"
-    else:
-        clause = "you agree to take part and sign the consent form"
-    if m["when"]:
-        clause += f" {swap_words(m['when'].strip())}"
-    rest = re.sub(r"(?i)^(?:and|,)\s+", "", _rest(text, m))
-    if not rest or re.fullmatch(
-        r"(?i)(?:to|for)\s+(?:participat\w*|take part|taking part)(?:\s+in\s+(?:the|this)\s+(?:study|trial|research))?", rest
-    ):
-        return Built(clause)  # "... to participate in the study" says no more
-    if re.match(r"(?i)(?:for|to|of|from|in|on|by|with)\b", rest):  # "consent for their child to ..."
-        return Built(f"{clause} {swap_words(to_second_person(rest))}")
-    return _with_rest(clause, text, m)
-
-
-def _comply(m: re.Match[str], text: str) -> Built | None:
-    visits = " and come to the visits" if "visit" in m[0].lower() else ""
-    return _with_rest(f"you are willing and able to follow the study plan{visits}", text, m)
-
-
-def _other_cancer(m: re.Match[str], text: str) -> Built | None:
-    words = m[0].lower().split()
-    rest = _rest(text, m)
-    past = words[0] in ("prior", "previous") or re.match(r"(?i)(?:within|in the (?:last|past))", rest)
-    kinds = [w for w in words[1:-1] if w in ("active", "invasive", "primary")]
-    clause = f"you {'have had' if past else 'have'} another {' '.join(kinds + ['cancer'])}"
-    return _with_rest(clause, text, m)
-
-
-def _nyha(m: re.Match[str], text: str) -> Built | None:
-    return _with_rest(
-        f"you have heart failure of NYHA class {m['cls']}", text, m,
-        notes=(("NYHA class", "how much heart failure limits you: class I means no limits in daily "
-                "activity; class II means slight limits; class III means daily activity is limited; "
-                "class IV means symptoms even at rest"),),
-    )
-
-
-HEART_EVENTS = {
-    "myocardial infarction": "a heart attack",
-    "heart attack": "a heart attack",
-    "unstable angina": "unstable angina (chest pain that can come at rest)",
-    "stroke": "a stroke",
-    "cerebrovascular accident": "a stroke",
-    "transient ischemic attack": "a mini-stroke (TIA)",
-}
-
-
-def _heart_attack(m: re.Match[str], text: str) -> Built | None:
-    if re.search(r"(?i)\band\b", m[0]):
-        return None  # "heart attack and stroke": joined by "and", which "or" would change
-    events = [HEART_EVENTS[e.lower()] for e in re.findall("|".join(HEART_EVENTS), m[0], re.I)]
-    named = " or ".join(dict.fromkeys(events))
-    ongoing = all(e.startswith("unstable angina") for e in events)  # a state, not an event
-    return _with_rest(f"you {'have' if ongoing else 'have had'} {named}", text, m)
-
-
-def _surgery(m: re.Match[str], text: str) -> Built | None:
-    return _with_rest(f"you had major surgery in the last {m['n']} {m['unit']}", text, m)
-
-
-def _allergy(m: re.Match[str], text: str) -> Built | None:
-    if m["other"]:
-        return None  # "allergy or contraindication to": the second reason must not be lost
-    what = text[m.end():].strip(" .;")
-    return Built("you are allergic to " + swap_words(what)) if what else None
-
-
-def _other_study(m: re.Match[str], text: str) -> Built | None:
-    what = re.split(r"(?i)\bin\s+", m[0], maxsplit=1)[-1]
-    return _with_rest(f"you are taking part in {swap_words(what)}", text, m)
-
-
-INFECTIONS = {
-    "hiv": "HIV", "human immunodeficiency virus": "HIV", "aids": "AIDS",
-    "hepatitis b": "hepatitis B", "hbv": "hepatitis B", "hepatitis c": "hepatitis C", "hcv": "hepatitis C",
-    "tuberculosis": "tuberculosis (TB)", "tb": "tuberculosis (TB)",
-}  # fmt: skip
-_INFECTION_NAMES = r"human immunodeficiency virus|hepatitis\s+[BC]|HIV|AIDS|HBV|HCV|tuberculosis|TB"
-_INFECTION_NAME = re.compile(rf"(?i)\b(?:{_INFECTION_NAMES})\b")
-
-
-_INFECTION_GOES_ON = re.compile(r"(?i)^(?:$|[,.;(]|within|in the|requiring|needing|that|which|who|with|or|and|as|by|defined|positive|infection|virus)")
-
-
-def _infection(m: re.Match[str], text: str) -> Built | None:
-    if not _INFECTION_GOES_ON.match(text[m.end():].strip()):
-        return None  # "Tuberculosis contacts" are not people who have tuberculosis
-    if re.search(r"\([^()]*\)", m[0]) or re.search(r"(?i)\band\b", m[0]):
-        return None  # an aside or an "and" list: the study's words say it exactly
-    named = [INFECTIONS[" ".join(found.lower().split())] for found in _INFECTION_NAME.findall(m[0])]
-    if re.search(r"(?i)hepatitis\s+B\s*(?:,|or|/)\s*C\b", m[0]):
-        named.append("hepatitis C")  # "hepatitis B or C"
-    how_words = re.findall(r"(?i)\b(known|active|uncontrolled|untreated|chronic|latent|current|"
-                           r"documented|history of|evidence of|positive (?:test )?for)\b", m["how"] or "")
-    if any(w.lower() not in ("known", "active", "uncontrolled", "untreated", "chronic", "latent") for w in how_words):
-        return None  # "history of", "positive test for": the study's words say it exactly
-    qualifiers = [q.lower() for q in how_words if q.lower() != "known"]
-    how = " or ".join(dict.fromkeys(qualifiers))
-    names = " or ".join(dict.fromkeys(named))
-    return _with_rest(f"you have {how + ' ' if how else ''}{names}", text, m)
-
-
-def _qt(m: re.Match[str], text: str) -> Built | None:
-    return _with_rest(
-        f"a heart tracing (ECG) shows your QT time is {m['cmp']} {m['n']} ms", text, m,
-        notes=(("QT time", "how long your heart takes to reset between beats. A long QT time can "
-                "make the heart beat in a dangerous way"),),
-    )
-
-
-def _lvef(m: re.Match[str], text: str) -> Built | None:
-    return _with_rest(
-        f"a heart scan shows your heart pumps out {m['cmp']} {m['n']}% of its blood with each beat (LVEF)",
-        text, m, notes=(("LVEF", "how much blood your heart pumps out with each beat. A healthy "
-                          "heart pumps out about 50 to 70%"),),
-    )  # fmt: skip
-
-
-_EVENTS = (
-    (r"randomi[sz]ation", "the study puts you in a group"),
-    (r"enrol+ment|study entry|study start|inclusion|registration|day 1", "you start the study"),
-    (r"screening", "your first study visit"),
-    (r".*", "your first dose of the study treatment"),
-)
-
-
-def _washout(m: re.Match[str], text: str) -> Built | None:
-    event = next(plain for pattern, plain in _EVENTS if re.fullmatch(pattern, m["event"].strip(), re.I))
-    what = m["what"].strip()
-    what = what[:1].lower() + what[1:] if what[1:2].islower() else what
-    when = f"in the {m['n']} {m['unit']} before {event}"
-    items = [i.strip() for i in re.split(r"\s*,\s*(?:or\s+|and/or\s+)?|\s+(?:or|and/or)\s+", what) if i.strip()]
-    if re.search(r"(?i)\band\b|\bnot\b|\bno\b", what):
-        return None
-    shared_noun = any(re.fullmatch(r"(?i)(?:any\s+)?[a-z-]+(?:al|ic|ous|ive|ary|ar|ent|ant|ed)", i) for i in items[:-1])
-    names_people = re.match(r"(?i)(?:patients?|subjects?|participants?|people|those|who)\b", items[0])
-    if names_people:
-        return None  # "Patients on any topical ...": the subject is not a treatment
-    if len(items) >= 2 and all(len(i.split()) <= 5 for i in items) and not shared_noun:
-        return _with_rest(f"you had any of these {when}:", text, m,
-                          items=tuple(upper_first(swap_words(i)) for i in items))
-    return _with_rest(f"you had {swap_words(what)} {when}", text, m)
-
-
-ROMAN = {"IV": "4", "III": "3", "II": "2", "I": "1", "0": "0"}
-
-
-def _arabic(stage: str) -> str:
-    """ "IIIB" -> "3B": the number a reader knows, with the letter kept."""
-    match = re.match(r"(IV|I{1,3}|0)(.*)", stage)
-    return ROMAN[match[1]] + match[2] if match else stage
-
-
-def _stage(m: re.Match[str], text: str) -> Built | None:
-    stages = re.sub(r"\b(?:IV|I{1,3}|0)[A-C]?\d?\b", lambda s: _arabic(s[0]), m["stages"])
-    stages = re.sub(r"\s*(?:-|through|/)\s*", " to ", stages)
-    what = swap_words(m["what"].strip(" .;"))
-    return Built(f"you have stage {stages} {what}", notes=(
-        ("stage", "how far the illness has grown or spread. A higher number means it is further along"),))
-
-
-def _language(m: re.Match[str], text: str) -> Built | None:
-    skills = re.sub(r"(?i)^(?:(?:is|are)\s+)?(?:able|ability)\s+to\s+", "", m[0])
-    return _with_rest(f"you can {skills}", text, m)
-
-
-def _age_or_more(m: re.Match[str], text: str) -> Built | None:
-    unit = (m["unit"] or "years").lower().rstrip("s") + "s"
-    return _with_rest(f"you are {m['n']} {unit} old or older", text, m)
-
-
 RULES: tuple[Rule, ...] = tuple(
     Rule(family, re.compile(pattern, re.I), build)
     for family, pattern, build in (
-        ("age", r"^(?:age[sd]?\s*:?\s*)(?P<n>\d+) or (?:more|older|above)(?: (?P<unit>years?|months?))?(?: (?:of age|old))?", _age_or_more),
+        ("age", r"^(?:age[sd]?\s*:?\s*)(?P<n>\d+) or (?:more|older|above)(?: (?P<unit>years?|months?))?(?: (?:of age|old))?", age_or_more),
         ("age", r"^(?P<who>(?:(?:males?|females?|men|women|adults?|patients?|subjects?|participants?|healthy|volunteers?|people|or|and)[\s,]+)*)"
                 r"(?:who are\s+|with\s+(?:an?\s+)?age(?:s|d)?(?:\s+range)?\s*(?:of\s+)?|aged?\s*:?\s*|age(?:s|d)?\s*(?:of|between|from|range)?\s*:?\s*)?"
                 rf"(?P<span>(?:{CMP}\s+|between\s+|from\s+)?\d+(?:\.\d+)?(?:\s+(?:years?|months?))?"
                 r"(?:\s+(?:years?\s+)?(?:old\s+)?(?:to|and)\s+(?:age[sd]?\s+)?(?:less than\s+|at most\s+)?\d+(?:\.\d+)?)?)\s*(?P<unit>years?|months?)?\s*(?:of age|old|of age or)?"
                 r"\s*(?P<older>(?:or|and)\s+(?:older|above|over|more))?(?P<younger>(?:or|and)\s+(?:younger|below|under))?"
-                r"(?:\s+(?:at|on the day of)\s+(?:the time of\s+)?(?:signing|screening|consent|enrol+ment)[\w ]*)?", _age),
+                r"(?:\s+(?:at|on the day of)\s+(?:the time of\s+)?(?:signing|screening|consent|enrol+ment)[\w ]*)?", age),
         ("performance status: ECOG", r"(?:ECOG|Eastern Cooperative Oncology Group|WHO)\s*(?:\([A-Z]+\)\s*)?(?:performance status|PS)?"
-                                     r"\s*(?:score|grade)?\s*(?:of|is|:)?\s*(?P<scores>(?:(?:at most|at least|less than|more than|of|between)\s+)?[0-5](?:\s*(?:,|or|to|and)\s*[0-5])*)", _ecog),
-        ("performance status: Karnofsky", r"(?:Karnofsky|KPS|Lansky)[\w\s()]*?(?P<cmp>at least|more than|at most|less than)?\s*(?P<value>\d{2,3})\s*%?(?P<after>\s*or\s+(?:more|higher|above|greater|better|less|lower|below))?", _karnofsky),
+                                     r"\s*(?:score|grade)?\s*(?:of|is|:)?\s*(?P<scores>(?:(?:at most|at least|less than|more than|of|between)\s+)?[0-5](?:\s*(?:,|or|to|and)\s*[0-5])*)", ecog),
+        ("performance status: Karnofsky", r"(?:Karnofsky|KPS|Lansky)[\w\s()]*?(?P<cmp>at least|more than|at most|less than)?\s*(?P<value>\d{2,3})\s*%?(?P<after>\s*or\s+(?:more|higher|above|greater|better|less|lower|below))?", karnofsky),
         ("diagnosis confirmed by tests", r"^(?:patients? with\s+)?(?:a\s+)?(?:histologically|cytologically|pathologically|histopathologically|biopsy)"
-                                         r"(?:\s+(?:or|and|and/or)\s+(?:cytologically|histologically|radiologically))?\s+(?:confirmed|proven|documented|verified)\s+(?:diagnosis of\s+|with\s+)?(?P<what>.+)$", _diagnosis),
+                                         r"(?:\s+(?:or|and|and/or)\s+(?:cytologically|histologically|radiologically))?\s+(?:confirmed|proven|documented|verified)\s+(?:diagnosis of\s+|with\s+)?(?P<what>.+)$", diagnosis),
         ("prior lines of treatment", rf"(?P<cmp>{CMP})?\s*(?P<count>\d+|one|two|three|four|five)\s+(?P<more>or more\s+)?(?:prior\s+|previous\s+)?lines?\s+of\s+"
-                                     r"(?:prior\s+|previous\s+)?(?:systemic\s+|anti-?cancer\s+|anti-?tumou?r\s+|antineoplastic\s+)*(?:therapy|therapies|treatments?|regimens?|chemotherapy)", _lines),
-        ("measurable disease (RECIST)", r"(?:at least (?:one|1)\s+)?(?:uni-?\s?dimensionally\s+|bi-?\s?dimensionally\s+)?measurable (?:disease|lesions?|tumou?rs?)[^.;]*?RECIST\s*(?:v(?:ersion)?\.?\s*)?(?P<version>\d\.\d)?(?:\s+criteria)?", _measurable),
+                                     r"(?:prior\s+|previous\s+)?(?:systemic\s+|anti-?cancer\s+|anti-?tumou?r\s+|antineoplastic\s+)*(?:therapy|therapies|treatments?|regimens?|chemotherapy)", lines),
+        ("measurable disease (RECIST)", r"(?:at least (?:one|1)\s+)?(?:uni-?\s?dimensionally\s+|bi-?\s?dimensionally\s+)?measurable (?:disease|lesions?|tumou?rs?)[^.;]*?RECIST\s*(?:v(?:ersion)?\.?\s*)?(?P<version>\d\.\d)?(?:\s+criteria)?", measurable),
         ("blood counts, liver, kidney and clotting tests",
          r"^(?P<what>(?:adequate|good|normal|sufficient|acceptable|satisfactory)\s+(?:(?:bone marrow|organ|end[- ]organ|"
          r"hematologic(?:al)?|haematologic(?:al)?|hepatic|renal|liver|kidney|marrow|blood|coagulation|laboratory|lab)"
          r"\s*(?:,|and|/)?\s*)+(?:function(?:s|ing)?|reserve|values|parameters|results)?)(?:[^:;.]{0,60}:)?",
-         _organ_function),
-        ("life expectancy", rf"(?:life expectancy|expected survival(?: time)?|expected to (?:live|survive))\s*(?:of|is|:)?\s*(?P<cmp>{CMP})?\s*(?P<n>\d+)\s*(?P<unit>weeks?|months?|years?)", _life),
-        ("brain metastases", r"(?:(?:untreated|active|uncontrolled|symptomatic|unstable|known)\s+(?:or\s+\w+\s+)?)*(?:brain|CNS|central nervous system|leptomeningeal)\s+(?:metastases|metastasis|metastatic disease|involvement)", _brain),
+         organ_function),
+        ("life expectancy", rf"(?:life expectancy|expected survival(?: time)?|expected to (?:live|survive))\s*(?:of|is|:)?\s*(?P<cmp>{CMP})?\s*(?P<n>\d+)\s*(?P<unit>weeks?|months?|years?)", life),
+        ("brain metastases", r"(?:(?:untreated|active|uncontrolled|symptomatic|unstable|known)\s+(?:or\s+\w+\s+)?)*(?:brain|CNS|central nervous system|leptomeningeal)\s+(?:metastases|metastasis|metastatic disease|involvement)", brain),
         ("pregnancy and breastfeeding", r"^(?:women who are\s+|females? who (?:are|is)\s+|currently\s+|being\s+|known\s+|confirmed\s+)?"
                                         r"(?P<states>(?:pregnan(?:t|cy)|breast[- ]?feeding|lactating|lactation|nursing)(?:\s*(?:,|or|and/or|/|-)\s*(?:pregnan(?:t|cy)|breast[- ]?feeding|lactating|lactation|nursing))*)"
                                         r"(?:\s+(?:women|females?|patients?|participants?|subjects?|mothers?))?"
                                         r"(?P<suspected>\s*(?:,|or)\s*(?:suspected|possible)\s+pregnancy)?"
                                         r"(?P<plan>,?\s*(?:or|and/or)\s+(?:(?:are\s+|is\s+)?planning|plans?|intending|intends?|intention|wishing|wish(?:es)?|desire)\s+(?:to\s+|of\s+)?(?:become|becoming|get|getting)\s+pregnant"
-                                        r"(?P<when>\s+(?:during|within|in)\s+the\s+(?:course\s+of\s+the\s+)?(?:study|trial|next\s+\d+\s+\w+)(?:\s+period)?)?)?", _pregnant),
-        ("contraception", r"(?:agree|willing|must|should)(?:\s+(?:and|or)\s+(?:able|willing|agree))?\s+(?:to\s+)?(?:use|practice|practise)\s+(?:an?\s+)?(?:highly\s+)?(?:effective|adequate|acceptable|reliable|two)?\s*(?:methods?\s+of\s+)?(?:contraception|contraceptive|birth control)", _contraception),
+                                        r"(?P<when>\s+(?:during|within|in)\s+the\s+(?:course\s+of\s+the\s+)?(?:study|trial|next\s+\d+\s+\w+)(?:\s+period)?)?)?", pregnant),
+        ("contraception", r"(?:agree|willing|must|should)(?:\s+(?:and|or)\s+(?:able|willing|agree))?\s+(?:to\s+)?(?:use|practice|practise)\s+(?:an?\s+)?(?:highly\s+)?(?:effective|adequate|acceptable|reliable|two)?\s*(?:methods?\s+of\s+)?(?:contraception|contraceptive|birth control)", contraception),
         ("consent", r"^(?:(?:voluntarily|must|able to|willing to|ability to|capable of|(?:are|is)\s+(?:willing|able)(?:\s+and\s+(?:willing|able))?\s+to)\s+)*"
                     r"(?:(?:give|giving|provide|providing|sign|signs|signed|signing|understand|understood)?\s*(?:and\s+(?:sign|signed|date|dated)\s+)?(?:a\s+|an\s+|the\s+)?(?:written\s+|signed\s+(?:and\s+dated\s+)?)?informed consent"
                     r"|(?:give|giving|provide|providing|sign|signs|signed|signing)\s+(?:and\s+(?:sign|signed|date|dated)\s+)?(?:a\s+|an\s+|the\s+)?(?:written\s+|signed\s+)?consent"
                     r"|(?:a\s+)?(?:written|signed)\s+consent|informed\s+(?:and\s+)?(?:written|signed)\s+consent|provision\s+of\s+(?:written\s+)?(?:informed\s+)?consent)"
-                    r"(?:\s+(?:form|document)s?)?(?P<when>\s+(?:prior to[\w\s-]*?procedures?|before (?:any )?(?:study )?(?:procedures?|screening|registration|enrol+ment)))?", _consent),
-        ("following the study plan", r"^(?:(?:is|are)\s+)?(?:willing|able)\s+(?:and|or)\s+(?:able|willing)\s+to\s+(?:comply|follow|adhere)\s+with\s+(?:all\s+)?(?:the\s+)?(?:study\s+)?(?:protocol|procedures|visits|requirements)", _comply),
-        ("other cancers", r"(?:other|another|second|secondary|prior|previous|additional|concurrent)\s+(?:active\s+|invasive\s+|primary\s+)?(?:malignanc(?:y|ies)|cancers?)", _other_cancer),
-        ("heart failure (NYHA)", r"(?:New York Heart Association|NYHA)\s*(?:\(NYHA\)\s*)?(?:functional\s+)?(?:class|classification|grade)?\s*(?:of\s+)?(?P<cls>(?:I{1,3}V?|IV)(?:\s*(?:or|to|and|-|/)\s*(?:I{1,3}V?|IV))?)(?:\s+(?:congestive\s+)?heart failure)?", _nyha),
-        ("heart attack and stroke", r"(?:(?:myocardial infarction|heart attack|unstable angina|stroke|cerebrovascular accident|transient ischemic attack)(?:\s*(?:,|or|and|/)\s*)?)+", _heart_attack),
-        ("recent surgery", r"major surgery\s+(?:within|in the (?:last|past))\s+(?P<n>\d+)\s+(?P<unit>days?|weeks?|months?)", _surgery),
-        ("allergy", r"^(?:known\s+|history of\s+|documented\s+)?(?:hypersensitivity|allerg(?:y|ies)|allergic(?: reaction)?)\s+(?:or\s+(?P<other>\w+)\s+)?to\b", _allergy),
-        ("other studies", r"(?:participation|participating|enrolled|enrollment|taking part)\s+in\s+(?:another|other|any other)\s+(?:interventional\s+)?(?:clinical\s+)?(?:trials?|studies|study|research)", _other_study),
+                    r"(?:\s+(?:form|document)s?)?(?P<when>\s+(?:prior to[\w\s-]*?procedures?|before (?:any )?(?:study )?(?:procedures?|screening|registration|enrol+ment)))?", consent),
+        ("following the study plan", r"^(?:(?:is|are)\s+)?(?:willing|able)\s+(?:and|or)\s+(?:able|willing)\s+to\s+(?:comply|follow|adhere)\s+with\s+(?:all\s+)?(?:the\s+)?(?:study\s+)?(?:protocol|procedures|visits|requirements)", comply),
+        ("other cancers", r"(?:other|another|second|secondary|prior|previous|additional|concurrent)\s+(?:active\s+|invasive\s+|primary\s+)?(?:malignanc(?:y|ies)|cancers?)", other_cancer),
+        ("heart failure (NYHA)", r"(?:New York Heart Association|NYHA)\s*(?:\(NYHA\)\s*)?(?:functional\s+)?(?:class|classification|grade)?\s*(?:of\s+)?(?P<cls>(?:I{1,3}V?|IV)(?:\s*(?:or|to|and|-|/)\s*(?:I{1,3}V?|IV))?)(?:\s+(?:congestive\s+)?heart failure)?", nyha),
+        ("heart attack and stroke", r"(?:(?:myocardial infarction|heart attack|unstable angina|stroke|cerebrovascular accident|transient ischemic attack)(?:\s*(?:,|or|and|/)\s*)?)+", heart_attack),
+        ("recent surgery", r"major surgery\s+(?:within|in the (?:last|past))\s+(?P<n>\d+)\s+(?P<unit>days?|weeks?|months?)", surgery),
+        ("allergy", r"^(?:known\s+|history of\s+|documented\s+)?(?:hypersensitivity|allerg(?:y|ies)|allergic(?: reaction)?)\s+(?:or\s+(?P<other>\w+)\s+)?to\b", allergy),
+        ("other studies", r"(?:participation|participating|enrolled|enrollment|taking part)\s+in\s+(?:another|other|any other)\s+(?:interventional\s+)?(?:clinical\s+)?(?:trials?|studies|study|research)", other_study),
         ("infections: HIV, hepatitis, TB",
          r"^(?P<how>(?:(?:known|active|uncontrolled|untreated|chronic|latent|current|documented|history of|evidence of|positive (?:test )?for)\s+(?:or\s+\w+\s+)?)*)"
-         rf"(?:{_INFECTION_NAMES})(?:\s*\([^()]{{1,30}}\))?(?:\s+(?:infection|virus|disease))?"
-         rf"(?:\s*(?:,|or|and|and/or|/)\s*(?:{_INFECTION_NAMES}|C)(?:\s*\([^()]{{1,30}}\))?(?:\s+(?:infection|virus|disease))?)*"
-         r"(?:\s+infections?)?(?:\s+(?:positive|infection))?\b", _infection),
+         rf"(?:{INFECTION_NAMES})(?:\s*\([^()]{{1,30}}\))?(?:\s+(?:infection|virus|disease))?"
+         rf"(?:\s*(?:,|or|and|and/or|/)\s*(?:{INFECTION_NAMES}|C)(?:\s*\([^()]{{1,30}}\))?(?:\s+(?:infection|virus|disease))?)*"
+         r"(?:\s+infections?)?(?:\s+(?:positive|infection))?\b", infection),
         ("heart rhythm (QTc)", rf"^(?:(?:a\s+)?(?:mean|average|resting|baseline|screening|prolonged)\s+)*(?:corrected\s+)?(?:QTc[FB]?|QT\s*c?\s*interval|QT)(?:\s*\((?:QTc[FB]?|Fridericia|Bazett)[^)]*\))?"
-                               rf"(?:\s+interval)?(?:\s+(?:using|by)\s+\w+(?:'s)?(?:\s+(?:formula|correction))?)?\s*(?:of|is|:)?\s*(?P<cmp>{CMP})\s+(?P<n>\d+)\s*(?:ms|msec|milliseconds)\b", _qt),
-        ("heart pumping (LVEF)", rf"^(?:(?:a\s+)?(?:baseline|resting)\s+)?(?:left ventricular ejection fraction|LVEF|ejection fraction|EF)(?:\s*\((?:LVEF|EF)\))?\s*(?:of|is|:)?\s*(?P<cmp>{CMP})\s+(?P<n>\d+(?:\.\d+)?)\s*%", _lvef),
+                               rf"(?:\s+interval)?(?:\s+(?:using|by)\s+\w+(?:'s)?(?:\s+(?:formula|correction))?)?\s*(?:of|is|:)?\s*(?P<cmp>{CMP})\s+(?P<n>\d+)\s*(?:ms|msec|milliseconds)\b", qt),
+        ("heart pumping (LVEF)", rf"^(?:(?:a\s+)?(?:baseline|resting)\s+)?(?:left ventricular ejection fraction|LVEF|ejection fraction|EF)(?:\s*\((?:LVEF|EF)\))?\s*(?:of|is|:)?\s*(?P<cmp>{CMP})\s+(?P<n>\d+(?:\.\d+)?)\s*%", lvef),
         ("time since earlier treatment", r"^(?:(?:prior|previous|recent)\s+)?(?:treatment with\s+|therapy with\s+|use of\s+|received\s+|receipt of\s+|had\s+|taken\s+)?"
                                          r"(?P<what>(?:any\s+)?[^;:()]{3,80}?)\s+within\s+(?P<n>\d+)\s+(?P<unit>days?|weeks?|months?)\s+(?:before|prior to|of)\s+"
                                          r"(?:the\s+)?(?P<event>(?:first|1st|initial|start of)[\w\s-]{0,40}?(?:dose|treatment|administration|therapy|intervention)(?:\s+of\s+(?:the\s+)?(?:study|trial)\s+(?:drug|treatment|medication|intervention|therapy))?"
-                                         r"|randomi[sz]ation|enrol+ment|study entry|study start|registration|screening|day 1)\b", _washout),
+                                         r"|randomi[sz]ation|enrol+ment|study entry|study start|registration|screening|day 1)\b", washout),
         ("stage", r"^(?:(?:patients?\s+with|histologically confirmed|confirmed|newly diagnosed|diagnosis of|a diagnosis of)\s+)*(?:(?:AJCC|TNM|FIGO|clinical|pathologic(?:al)?|Ann Arbor)\s+)*stage\s+"
-                  r"(?P<stages>(?:0|IV|I{1,3})[A-C]?\d?(?:\s*(?:,|or|to|and|-|/|through)\s*(?:IV|I{1,3})[A-C]?\d?)*)\s+(?P<what>[a-z][^;:]*)$", _stage),
-        ("language", r"^(?:(?:is|are)\s+)?(?:able|ability)\s+to\s+(?P<verb>read|speak|understand|communicate in)(?:(?:,|\s+and|\s+or)\s+(?:read|speak|understand|write))*\s+(?:and\s+\w+\s+)?(?:in\s+)?(?P<lang>English|Spanish|French|German|Dutch|Chinese|Mandarin|Italian|Danish|Swedish|Norwegian|Hebrew|Arabic|Korean|Japanese|Portuguese|Turkish)", _language),
+                  r"(?P<stages>(?:0|IV|I{1,3})[A-C]?\d?(?:\s*(?:,|or|to|and|-|/|through)\s*(?:IV|I{1,3})[A-C]?\d?)*)\s+(?P<what>[a-z][^;:]*)$", stage),
+        ("language", r"^(?:(?:is|are)\s+)?(?:able|ability)\s+to\s+(?P<verb>read|speak|understand|communicate in)(?:(?:,|\s+and|\s+or)\s+(?:read|speak|understand|write))*\s+(?:and\s+\w+\s+)?(?:in\s+)?(?P<lang>English|Spanish|French|German|Dutch|Chinese|Mandarin|Italian|Danish|Swedish|Norwegian|Hebrew|Arabic|Korean|Japanese|Portuguese|Turkish)", language),
     )
 )
 

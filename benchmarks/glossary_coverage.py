@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sheets.plain.engine import abbreviations_in  # noqa: E402
+from sheets.plain.explain import abbreviations_in  # noqa: E402
 from sheets.plain.glossary import Glossary, inline_definitions, parse_glossary  # noqa: E402
 
 DEFAULT_FOLDER = Path("/work/shared/eligibility")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sheets.plain.engine import abbreviations_in
+from sheets.plain.explain import abbreviations_in
 from sheets.plain.glossary import Glossary, parse_glossary
 
 CATEGORIES = ("lab", "performance", "staging", "imaging", "infection", "cardiac", "pregnancy",

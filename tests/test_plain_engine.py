@@ -52,6 +52,19 @@ def test_the_sheet_glossary_lists_only_terms_the_texts_use_alphabetically():
     assert all(meaning for _, meaning in pairs)
 
 
+def test_the_word_list_explains_a_term_as_the_lines_do_and_skips_what_a_line_explained():
+    # The record defines PMS itself; the overview uses it bare: the list gives the trial's words.
+    context = "Women with premenstrual syndrome (PMS) complete interviews."
+    assert dict(sheet_glossary(["This study follows people with PMS."], context=context)) == {
+        "PMS": "premenstrual syndrome"
+    }
+    # "plasma" inside "plasma cell myeloma" is not the blood's plasma, whatever else the record says.
+    listed = dict(sheet_glossary(["Plasma Cell Myeloma"], context="Plasma glucose under 7."))
+    assert "plasma" not in listed and "myeloma" in listed
+    # A product code is never listed; a term explained under its line is not listed again.
+    assert sheet_glossary(["JS001 and ECOG"], explained=["ECOG"]) == ()
+
+
 @settings(max_examples=150, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("abcXYZ 0123456789.,;:()-≥≤<>~×%/\n")), max_size=200))
 def test_any_text_gives_lines_that_keep_every_number(text):

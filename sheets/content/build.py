@@ -195,9 +195,8 @@ def _glossary(
         *(c.plain for c in criteria),
     ]
     context = "\n".join((trial.eligibility.criteria_text, trial.brief_summary, trial.title))
-    explained = {term.lower() for c in criteria for term, _ in c.words}
-    words = sheet_glossary(texts, context=context)
-    return _in_sheet_language(tuple((t, m) for t, m in words if t.lower() not in explained))
+    explained = (term for c in criteria for term, _ in c.words)
+    return _in_sheet_language(sheet_glossary(texts, context=context, explained=explained))
 
 
 def _in_sheet_language(words: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:

@@ -7,7 +7,8 @@ words a sheet uses with their meanings; `reading_grade` measures the result; and
 `readability_report` measures the engine over a folder of eligibility texts.
 """
 
-from sheets.plain.engine import plain_criteria, rewrite_all, sheet_glossary
+from sheets.plain.engine import plain_criteria, rewrite_all
+from sheets.plain.explain import sheet_glossary
 from sheets.plain.glossary import inline_definitions
 from sheets.plain.readability import reading_grade
 from sheets.plain.report import ReadabilityReport, format_report, readability_report

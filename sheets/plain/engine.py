@@ -16,12 +16,12 @@ label; in a trial of children the sheet speaks to the parent ("Your child ...").
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
 
 from sheets.model import Criterion, PlainCriterion
 from sheets.plain import checks, people, rules
-from sheets.plain.glossary import Glossary, glossary, inline_definitions
+from sheets.plain.explain import LINE, Explainer
+from sheets.plain.glossary import glossary, inline_definitions
 from sheets.plain.people import Audience
 from sheets.plain.structure import Shape, shape_of
 from sheets.plain.wording import (
@@ -53,90 +53,6 @@ JOINS = {  # a criterion that is only "OR" or "AND" between two others
     "or": 'The study joins the lines before and after this one with "or": one of them may be enough.',
     "and": 'The study joins the lines before and after this one with "and": both apply.',
 }
-LINE = "\n"  # separates the lines a criterion shows as: a lead ending in ":" and its items
-
-_ABBREVIATION = re.compile(
-    r"(?<![\w-])(?=[\w-]*[A-Z][\w-]*[A-Z])[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*(?![\w])"
-)
-_ROMAN = re.compile(r"^[IVX]+(?:-[IVX]+)?[a-cA-C]?$")
-NOT_ABBREVIATIONS = frozenset(  # English words sometimes written in capitals
-    "AND OR NOT FOR THE WITH AGE ALL ANY NO YES IF OF TO IN ON AT BY AN AS IS ARE BE NONE ONLY "
-    "BOTH EACH ALSO WILL FROM THAT THIS INTO PLUS OTHER AFTER BEFORE DURING WITHIN MUST NOTE "
-    "FOCUS GROUP GROUPS PILOT FULL GOAL INPUT STAR TOTAL TOPS MOTIVE VAPE".split()
-)
-
-
-def abbreviations_in(text: str) -> list[str]:
-    """Abbreviation-like tokens: two or more capitals, not roman numerals or shouted words."""
-    found = []
-    for match in _ABBREVIATION.finditer(text):
-        token = match.group(0)
-        core = token.split("-")[0] if "-" in token else token
-        if _ROMAN.match(token) or token.upper() in NOT_ABBREVIATIONS:
-            continue
-        if sum(ch.isupper() for ch in core) < 2 or sum(ch.islower() for ch in core) > sum(
-            ch.isupper() for ch in core
-        ):
-            continue  # "Ehlers-Danlos", "NovoMix": names, not abbreviations
-        if token.isalpha() and token.isupper() and len(token) >= 7:
-            continue  # a shouted word, not an abbreviation
-        found.append(token)
-    return found
-
-
-@dataclass
-class Explainer:
-    """Explains each term the first time the sheet uses it, and remembers what it explained."""
-
-    glossary: Glossary
-    defined: Mapping[str, str]
-    document: str = ""  # the whole eligibility text, for senses one criterion cannot settle
-    explained: set[str] = field(default_factory=set)
-    unexplained: list[str] = field(default_factory=list)
-    abbreviation_count: int = 0
-
-    def words(self, text: str, context: str) -> tuple[tuple[str, str], ...]:
-        """(term, meaning) for the terms this text is the first on the sheet to use."""
-        return tuple(note for line in text.split(LINE) for note in self.notes(line, context))
-
-    def notes(self, sentence: str, context: str) -> list[tuple[str, str]]:
-        """(term, meaning) for the terms this sentence is the first on the sheet to use."""
-        notes: list[tuple[str, str]] = []
-        for token in abbreviations_in(sentence):
-            if sum(ch.isdigit() for ch in token) >= 2 and self.glossary.lookup(token) is None:
-                continue  # "JS001", "C40X": a product or model code, not an abbreviation
-            if re.search(rf"\bdB\s+{re.escape(token)}\b", sentence):
-                continue  # "dB HL", "dB SPL": a unit's scale, not the abbreviation's usual sense
-            self.abbreviation_count += 1
-            if token in self.explained:
-                continue
-            term, meaning = self._meaning(token, context)
-            if not meaning:
-                self.unexplained.append(token)
-                continue
-            self.explained.add(token)
-            if term in self.explained and term != token:
-                continue  # "HIV-infected" after "HIV" was explained
-            self.explained.add(term)
-            if not re.search(rf"{re.escape(token)}\s*\(", sentence):
-                notes.append((term, meaning))
-        for match in self.glossary.word_pattern.finditer(sentence):
-            key = match.group(0).lower()
-            entry = self.glossary.lookup(key, context, self.document)
-            if entry is None or key in self.explained:
-                continue
-            self.explained.add(key)
-            notes.append((match.group(0), entry.plain))
-        return notes
-
-    def _meaning(self, token: str, context: str) -> tuple[str, str]:
-        """(the term to explain, its meaning): the trial's own definition first, then the glossary."""
-        entry = self.glossary.lookup(token, context, self.document)
-        if entry is None:
-            return token, self.defined.get(token, "")
-        named_here = token in self.defined or entry.term.lower() == token.lower()
-        return (token if named_here else entry.term), entry.plain
-
 
 def plain_criteria(
     criteria: Sequence[Criterion],
@@ -353,20 +269,3 @@ _DOUBLED = re.compile(r"\b([a-z]+)\s+\1\b")  # "the the"; never "as AS" (a word 
 def _sentence(line: str) -> str:
     line = _DOUBLED.sub(r"\1", line.strip().rstrip(",;").rstrip())
     return line if line.endswith((".", "?", "!", ":")) else line + "."
-
-
-def sheet_glossary(texts: Iterable[str], context: str = "") -> tuple[tuple[str, str], ...]:
-    """(term, meaning) for every glossary term the given texts use, alphabetically."""
-    terms: dict[str, str] = {}
-    source = glossary()
-    joined = "\n".join(texts)
-    for token in abbreviations_in(joined):
-        entry = source.lookup(token, context or joined)
-        if entry is not None:
-            key = token if entry.term.lower() == token.lower() else entry.term  # "DLBCL-leg" -> DLBCL
-            terms.setdefault(key, f"{entry.expansion}: {entry.plain}" if entry.expansion else entry.plain)
-    for match in source.word_pattern.finditer(joined):
-        entry = source.lookup(match.group(0).lower(), context or joined)
-        if entry is not None:
-            terms.setdefault(match.group(0).lower(), entry.plain)
-    return tuple(sorted(terms.items(), key=lambda item: item[0].lower()))

@@ -68,9 +68,9 @@ class Glossary:
         if defined := own.get(term) or own.get(senses[0].term):
             return _sense_named(defined, senses)
         for text in (context or term, wider):
-            lowered = text.lower()
+            lowered = _lowered(text)
             for sense in senses:
-                if lowered and sense.context and any(p.search(lowered) for p in sense.context):
+                if lowered and sense.context and any(_finds(p, lowered) for p in sense.context):
                     return sense
         return next((s for s in senses if not s.context), None)
 
@@ -79,11 +79,24 @@ class Glossary:
         return [term for term, senses in self._by_term.items() if all(s.context for s in senses)]
 
 
+# A sheet looks up hundreds of terms against the same whole eligibility text: lowering it and
+# searching it once per pattern, not once per lookup, keeps a long record's sheet linear.
+@lru_cache(maxsize=64)
+def _lowered(text: str) -> str:
+    return text.lower()
+
+
+@lru_cache(maxsize=8192)
+def _finds(pattern: re.Pattern[str], lowered: str) -> bool:
+    return pattern.search(lowered) is not None
+
+
+@lru_cache(maxsize=4096)
 def _only_inside_longer_terms(sense: Entry, text: str) -> bool:
     """Whether every use of the term in ``text`` is inside one of its ``not_in`` phrases."""
     if not sense.not_in or not text:
         return False
-    lowered = text.lower()
+    lowered = _lowered(text)
     uses = [m.span() for m in re.finditer(
         r"(?<![\w-])" + re.escape(sense.term.lower()) + r"(?![\w-])", lowered
     )]  # fmt: skip
@@ -183,8 +196,10 @@ def meanings_in(lang: str) -> dict[tuple[str, str], str]:
     return found
 
 
+# Each starts only at a word's start (the look-behind): begun inside a long word, the run of
+# word characters would be scanned again from every letter, quadratic in the word's length.
 _INLINE = re.compile(
-    r"(?P<long>[A-Za-z][\w'’/-]*(?:\s+[\w'’/-]+){0,7})\s*\((?P<short>[A-Za-z][A-Za-z0-9-]{1,11})[;,)]"
+    r"(?<![\w'’/-])(?P<long>[A-Za-z][\w'’/-]*(?:\s+[\w'’/-]+){0,7})\s*\((?P<short>[A-Za-z][A-Za-z0-9-]{1,11})[;,)]"
 )
 _INLINE_REVERSED = re.compile(
     r"(?<![\w-])(?P<short>[A-Za-z][A-Za-z0-9-]{1,11})\s*\((?P<long>[A-Za-z][\w'’/ -]{3,80})\)"

@@ -197,9 +197,13 @@ def _as_written(criterion: Criterion, group: str) -> str:
 
 
 def _without_inline_definitions(text: str, defined: Mapping[str, str]) -> str:
-    """ "absolute neutrophil count (ANC)" -> "absolute neutrophil count": the words already say it."""
+    """ "absolute neutrophil count (ANC)" -> "absolute neutrophil count": the words already say it.
+
+    Only the abbreviations this text puts in brackets are tried, so the work grows with the
+    text, not with the text times every definition the record makes."""
+    bracketed = {short.lower() for short in re.findall(r"\(([^()]{1,40})\)", text)}
     for short, long in defined.items():
-        if any(ch.isdigit() for ch in short):
+        if short.lower() not in bracketed or any(ch.isdigit() for ch in short):
             continue  # "ICD-10" carries a number the sheet must keep
         if not _spelled_by_initials(long, short):
             continue  # "Anesthesia classification (ASA)": the words do not say ASA, so keep it

@@ -9,6 +9,7 @@ sheets/__init__.py, names things from every stage.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -78,3 +79,23 @@ def test_every_stage_package_says_what_it_takes_and_gives():
     for stage in ("sources", "plain", "content", "render", "batch"):
         doc = ast.get_docstring(ast.parse((PACKAGE / stage / "__init__.py").read_text("utf-8")))
         assert doc and "Takes" in doc and ("gives" in doc or "Gives" in doc), stage
+
+
+def test_the_readme_table_names_every_module_of_each_package_and_only_those():
+    readme = (PACKAGE.parent / "README.md").read_text("utf-8")
+    table = readme[readme.index("## How it works"):].split("\n\n")[2]
+    rows = {}
+    for row in table.splitlines()[2:]:
+        _, _, package, modules, _ = row.split("|")
+        rows[package.strip().strip("`")] = set(re.findall(r"`(\w+\.py)`", modules))
+    for stage in ("sources", "plain", "content", "render", "batch"):
+        on_disk = {p.name for p in (PACKAGE / stage).glob("*.py")} - {"__init__.py"}
+        assert rows[f"sheets/{stage}/"] == on_disk, stage
+
+
+def test_no_module_is_over_400_lines_or_40_definitions():
+    for path in MODULES:
+        tree = ast.parse(path.read_text("utf-8"))
+        definitions = [n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))]
+        lines = len(path.read_text("utf-8").splitlines())
+        assert lines <= 410 and len(definitions) <= 40, f"{module_name(path)}: {lines} lines, {len(definitions)} definitions"

@@ -52,18 +52,20 @@ def read_regular(path: Path | str, *, limit: int, what: str = "the file") -> byt
         raise SheetsError(f"{what} {path}: is a folder, not a file") from None
     except OSError as error:
         raise SheetsError(f"{what} {path}: cannot read it ({error.strerror or error})") from None
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
+    try:
+        info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
             raise SheetsError(f"{what} {path}: is a folder, not a file")
         if not stat.S_ISREG(info.st_mode):
             raise SheetsError(f"{what} {path}: is not a regular file (a pipe, device or socket)")
         if info.st_size > limit:
             raise SheetsError(f"{what} {path}: is too large ({info.st_size:,} bytes; the limit is {limit:,})")
-        try:
+        with os.fdopen(os.dup(fd), "rb") as handle:
             data = handle.read(limit + 1)
-        except OSError as error:
-            raise SheetsError(f"{what} {path}: cannot read it ({error.strerror or error})") from None
+    except OSError as error:
+        raise SheetsError(f"{what} {path}: cannot read it ({error.strerror or error})") from None
+    finally:
+        os.close(fd)
     if len(data) > limit:
         raise SheetsError(f"{what} {path}: is too large (more than {limit:,} bytes)")
     return data

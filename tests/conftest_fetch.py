@@ -2,7 +2,8 @@
 
 Loaded with ``pytest_plugins = ["conftest_fetch"]``. Nothing here reaches the internet and
 nothing patches the HTTP client: the servers are real (pytest-httpserver) and answer with
-responses the tests build from the real records in tests/data/records.
+responses the tests build from the real records in tests/data/records. Answers no HTTP
+library would send (headers dripped a byte at a time) come from `raw_server`, a bare socket.
 
 Fixtures only, none autouse, so no other module's tests are touched: each fetch test module
 marks itself with ``pytestmark = pytest.mark.usefixtures("isolated_cache")``. (A module
@@ -12,7 +13,9 @@ cannot rewrite its asserts.)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import socket
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -58,3 +61,61 @@ def other_host(_other_host_server: HTTPServer) -> HTTPServer:
     """A second server, reached as ``localhost`` (another host name) on another port."""
     _other_host_server.clear()
     return _other_host_server
+
+
+Handler = Callable[[socket.socket, threading.Event], None]
+
+
+@pytest.fixture()
+def raw_server() -> Iterator[Callable[[Handler], str]]:
+    """Start a bare TCP server on 127.0.0.1: ``raw_server(handler)`` gives its API base URL.
+
+    Each connection runs ``handler(connection, stop)`` in a thread, after the request's
+    headers are read; ``stop`` is set when the test ends, so a handler that waits with
+    ``stop.wait(seconds)`` ends with it. A client that hangs up ends the handler too.
+    """
+    stop = threading.Event()
+    threads: list[threading.Thread] = []
+    listeners: list[socket.socket] = []
+
+    def serve(connection: socket.socket, handler: Handler) -> None:
+        with connection:
+            try:
+                connection.settimeout(5)
+                request = b""
+                while b"\r\n\r\n" not in request and len(request) < 65536:
+                    got = connection.recv(4096)
+                    if not got:
+                        return
+                    request += got
+                handler(connection, stop)
+            except OSError:  # the client gave up: that is what these servers are for
+                pass
+
+    def accept(listener: socket.socket, handler: Handler) -> None:
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            thread = threading.Thread(target=serve, args=(connection, handler), daemon=True)
+            threads.append(thread)
+            thread.start()
+
+    def start(handler: Handler) -> str:
+        listener = socket.create_server(("127.0.0.1", 0))
+        listener.settimeout(0.1)
+        listeners.append(listener)
+        thread = threading.Thread(target=accept, args=(listener, handler), daemon=True)
+        threads.append(thread)
+        thread.start()
+        return f"http://127.0.0.1:{listener.getsockname()[1]}/api/v2"
+
+    yield start
+    stop.set()
+    for listener in listeners:
+        listener.close()
+    for thread in threads:
+        thread.join(timeout=5)

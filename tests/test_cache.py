@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import re
 from pathlib import Path
 
@@ -140,3 +141,49 @@ def test_a_damaged_cache_file_is_a_record_error_naming_the_file(tmp_path, conten
     path.write_bytes(content)
     with pytest.raises(RecordError, match=f"^{re.escape(str(path))}: the cached record"):
         cache.get("NCT06171568")
+
+
+@pytest.mark.parametrize(
+    ("content", "found"),
+    [
+        ((DATA / "records" / "NCT05607199.json").read_bytes(), "the study NCT05607199"),
+        (b'{"protocolSection": {"identificationModule": {}}}', "a study without an NCT number"),
+    ],
+)
+def test_a_cached_file_of_another_study_is_a_record_error_naming_both(tmp_path, content, found):
+    cache = RecordCache(tmp_path)
+    path = cache.put("NCT06171568", STUDY)
+    path.write_bytes(content)
+    with pytest.raises(RecordError) as caught:
+        cache.get("nct06171568")
+    assert str(caught.value) == f"{path}: the cached record holds {found}, not NCT06171568"
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b"[" * 5_000 + b"]" * 5_000, "the JSON nests deeper than 64 levels"),
+        (b'{"n": ' + b"1" * 5_000 + b"}", "the JSON holds a number 5,000 characters long"),
+        (None, "is not a regular file (a pipe, device or socket)"),  # a FIFO, that no one writes to
+    ],
+    ids=["deep", "long-number", "fifo"],
+)
+def test_a_cached_file_past_the_limits_is_a_record_error_not_a_crash(tmp_path, content, problem):
+    cache = RecordCache(tmp_path)
+    path = cache.put("NCT06171568", STUDY)
+    if content is None:
+        path.unlink()
+        os.mkfifo(path)
+    else:
+        path.write_bytes(content)
+    with pytest.raises(RecordError) as caught:
+        cache.get("NCT06171568")
+    assert str(caught.value).startswith(f"{path}: the cached record cannot be read ({problem}")
+
+
+def test_a_lone_surrogate_is_cached_as_a_replacement_character(tmp_path):
+    cache = RecordCache(tmp_path)
+    path = cache.put("NCT06171568", reposted(STUDY, "2024-01-31", title="Broken \ud800 title"))
+    assert '"Broken \ufffd title"' in path.read_text("utf-8")
+    title = cache.get("NCT06171568")["protocolSection"]["identificationModule"]["briefTitle"]
+    assert title == "Broken \ufffd title"

@@ -7,6 +7,7 @@ Backoff is kept tiny through the client's own parameters, never by patching slee
 from __future__ import annotations
 
 import json
+import pickle
 import socket
 import time
 
@@ -49,6 +50,20 @@ def client(api: str, **kwargs) -> ClinicalTrialsClient:
 
 def statuses(server) -> list[int]:
     return [response.status_code for _request, response in server.log]
+
+
+# The error
+
+
+@pytest.mark.parametrize("protocol", range(pickle.HIGHEST_PROTOCOL + 1))
+def test_a_fetch_error_survives_pickling_as_a_batch_worker_sends_it(protocol):
+    error = FetchError("NCT06171568", "http://127.0.0.1:9/api/v2 did not answer in time")
+    error.add_note("asked by worker 3")
+    copy = pickle.loads(pickle.dumps(error, protocol))
+    assert type(copy) is FetchError
+    assert str(copy) == str(error) == f"{error.source}: {error.problem}"
+    assert (copy.source, copy.problem, copy.args) == (error.source, error.problem, error.args)
+    assert copy.__notes__ == ["asked by worker 3"]
 
 
 # NCT numbers and the API address
@@ -119,13 +134,18 @@ def test_a_malformed_number_is_refused_before_any_request(server, api):
 @pytest.mark.parametrize(
     "body, problem",
     [
-        (b'{"protocolSection": {"identificationModule": ', "is not valid JSON"),
-        (b"\xff\xfe\x00garbage", "is not valid JSON"),
-        (b"<html><body>Service unavailable</body></html>", "is not valid JSON"),
+        (b'{"protocolSection": {"identificationModule": ', "is not usable: not valid JSON"),
+        (b"\xff\xfe\x00garbage", "is not usable: the file is not UTF-8 text"),
+        (b"<html><body>Service unavailable</body></html>", "is not usable: not valid JSON"),
         (b'[{"protocolSection": {}}]', "is not a study record"),
         (b'{"error": "maintenance"}', "is not a study record"),
+        (b'{"protocolSection": ' + b"[" * 100_000, "is not usable: the JSON nests deeper than 64 levels"),
+        (b'{"protocolSection": ' + b"1" * 5000 + b"}", "is not usable: the JSON holds a number 5,000 characters"),
     ],
-    ids=["cut-off-json", "not-utf8", "html", "a-list", "an-object-without-a-study"],
+    ids=[
+        "cut-off-json", "not-utf8", "html", "a-list", "an-object-without-a-study",
+        "nested-100000-deep", "a-5000-digit-number",
+    ],  # fmt: skip
 )
 def test_an_answer_that_is_not_a_study_is_refused(server, api, body, problem):
     server.expect_request(PATH).respond_with_data(body, content_type="application/json")

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
+from datetime import date
 
 import pytest
 from conftest import DATA, RECORDS, SEED_RECORD
 
 from sheets import RecordError, load_trial
-from sheets.sources.record import trial_from_study
+from sheets.model import Contact, Design
+from sheets.sources.record import trial_from_bytes, trial_from_study
 
 
 def write(tmp_path, obj, name="record.json"):
@@ -142,3 +145,238 @@ def test_a_country_code_given_as_the_extension_goes_before_the_number(phone, ext
     contact = {"name": "Site", "phone": phone, **({"phoneExt": ext} if ext else {})}
     study["protocolSection"]["contactsLocationsModule"]["centralContacts"] = [contact]
     assert trial_from_study(study, "test").central_contacts[0].phone == printed
+
+
+# The classic ClinicalTrials.gov JSON (the retired API, still in archives such as AACT)
+
+
+def _words(code: str) -> str:
+    """A v2 code as the classic API wrote it: RECRUITING -> "Recruiting", PHASE1 -> "Phase 1"."""
+    if code == "NA":
+        return "Not Applicable"
+    return code.replace("PHASE", "PHASE ").replace("_", " ").strip().capitalize()
+
+
+def _when(iso: str) -> str:
+    """ "2022-09-16" -> "September 16, 2022", "2022-09" -> "September 2022"."""
+    day = date.fromisoformat(iso if len(iso) > 7 else f"{iso}-01")
+    return day.strftime("%B %-d, %Y" if len(iso) > 7 else "%B %Y")
+
+
+def _listed(name: str, values: list | None, item: str | None = None) -> dict:
+    return {f"{name}List": {item or name: values}} if values else {}
+
+
+def classic(study: dict) -> dict:
+    """A v2 study as the classic API served it (``{"FullStudy": {"Study": ...}}``): module and
+    field names in PascalCase with the module's words repeated, lists wrapped in objects, codes
+    and dates in words. Names from the classic API's StudyStructure."""
+    p = study["protocolSection"]
+    ident, status, sponsors, description, conditions, design, arms, outcomes, eligibility, places = (
+        p.get(f"{name}Module", {}) for name in ("identification", "status", "sponsorCollaborators", "description",
+                                               "conditions", "design", "armsInterventions", "outcomes", "eligibility",
+                                               "contactsLocations"))  # fmt: skip
+    info, enrollment = design.get("designInfo", {}), design.get("enrollmentInfo", {})
+    masking = info.get("maskingInfo", {})
+    kind = {"ESTIMATED": "Anticipated", "ACTUAL": "Actual"}
+
+    def dated(v2: str, name: str) -> dict:
+        struct = status.get(f"{v2}DateStruct")
+        return {f"{name}DateStruct": {f"{name}Date": _when(struct["date"]),
+                                      f"{name}DateType": kind.get(struct.get("type"), "")}} if struct else {}  # fmt: skip
+
+    def person(raw: dict, prefix: str) -> dict:
+        names = {"name": "Name", "role": "Role", "phone": "Phone", "phoneExt": "PhoneExt", "email": "EMail",
+                 "affiliation": "Affiliation"}  # fmt: skip
+        return {
+            f"{prefix}{names[k]}": _words(v) if k == "role" else v
+            for k, v in raw.items()
+            if k in names
+        }
+
+    def outcome(o: dict, which: str) -> dict:
+        return {f"{which}OutcomeMeasure": o.get("measure"), f"{which}OutcomeTimeFrame": o.get("timeFrame"),
+                f"{which}OutcomeDescription": o.get("description")}  # fmt: skip
+
+    model = info.get("interventionModel")
+    protocol = {
+        "IdentificationModule": {
+            "NCTId": ident["nctId"], "BriefTitle": ident.get("briefTitle"), "OfficialTitle": ident.get("officialTitle"),
+            "Acronym": ident.get("acronym"), "Organization": {"OrgFullName": ident.get("organization", {}).get("fullName")},
+        },
+        "StatusModule": {
+            "OverallStatus": _words(status.get("overallStatus", "")), "WhyStopped": status.get("whyStopped"),
+            "ExpandedAccessInfo": {"HasExpandedAccess": {True: "Yes", False: "No"}.get(
+                status.get("expandedAccessInfo", {}).get("hasExpandedAccess"))},
+            **dated("start", "Start"), **dated("primaryCompletion", "PrimaryCompletion"),
+            **dated("completion", "Completion"), **dated("studyFirstPost", "StudyFirstPost"),
+            **dated("lastUpdatePost", "LastUpdatePost"),
+            "LastUpdateSubmitDate": _when(status["lastUpdateSubmitDate"]) if "lastUpdateSubmitDate" in status else None,
+        },
+        "SponsorCollaboratorsModule": {
+            "LeadSponsor": {"LeadSponsorName": sponsors.get("leadSponsor", {}).get("name")},
+            **_listed("Collaborator", [{"CollaboratorName": c["name"]} for c in sponsors.get("collaborators", [])]),
+        },
+        "DescriptionModule": {"BriefSummary": description.get("briefSummary"),
+                              "DetailedDescription": description.get("detailedDescription")},
+        "ConditionsModule": {**_listed("Condition", conditions.get("conditions")),
+                             **_listed("Keyword", conditions.get("keywords"))},
+        "DesignModule": {
+            "StudyType": _words(design.get("studyType", "")),
+            **_listed("Phase", [_words(phase) for phase in design.get("phases", [])]),
+            "DesignInfo": {
+                "DesignAllocation": _words(info.get("allocation", "")),
+                "DesignInterventionModel": f"{_words(model)} Assignment" if model else None,
+                "DesignPrimaryPurpose": _words(info.get("primaryPurpose", "")),
+                "DesignMaskingInfo": {
+                    "DesignMasking": "None (Open Label)" if masking.get("masking") == "NONE" else _words(masking.get("masking", "")),
+                    **_listed("DesignWhoMasked", [_words(who) for who in masking.get("whoMasked", [])]),
+                },
+            },
+            "EnrollmentInfo": {"EnrollmentCount": str(enrollment["count"]) if "count" in enrollment else None,
+                               "EnrollmentType": kind.get(enrollment.get("type"))},
+        },
+        "ArmsInterventionsModule": {
+            **_listed("ArmGroup", [
+                {"ArmGroupLabel": a.get("label"), "ArmGroupType": _words(a.get("type", "")),
+                 "ArmGroupDescription": a.get("description"),
+                 **_listed("ArmGroupIntervention", a.get("interventionNames"), "ArmGroupInterventionName")}
+                for a in arms.get("armGroups", [])
+            ]),
+            **_listed("Intervention", [
+                {"InterventionName": i.get("name"), "InterventionType": _words(i.get("type", "")),
+                 "InterventionDescription": i.get("description"), **_listed("InterventionOtherName", i.get("otherNames"))}
+                for i in arms.get("interventions", [])
+            ]),
+        },
+        "OutcomesModule": {
+            **_listed("PrimaryOutcome", [outcome(o, "Primary") for o in outcomes.get("primaryOutcomes", [])]),
+            **_listed("SecondaryOutcome", [outcome(o, "Secondary") for o in outcomes.get("secondaryOutcomes", [])]),
+        },
+        "EligibilityModule": {
+            "EligibilityCriteria": eligibility.get("eligibilityCriteria"), "Gender": _words(eligibility.get("sex", "")),
+            "GenderDescription": eligibility.get("genderDescription"), "MinimumAge": eligibility.get("minimumAge"),
+            "MaximumAge": eligibility.get("maximumAge"),
+            "HealthyVolunteers": {True: "Accepts Healthy Volunteers", False: "No"}.get(eligibility.get("healthyVolunteers")),
+        },
+        "ContactsLocationsModule": {
+            **_listed("CentralContact", [person(c, "CentralContact") for c in places.get("centralContacts", [])]),
+            **_listed("OverallOfficial", [person(c, "OverallOfficial") for c in places.get("overallOfficials", [])]),
+            **_listed("Location", [
+                {**{f"Location{key.capitalize()}": s.get(key) for key in ("facility", "city", "state", "zip", "country")},
+                 "LocationStatus": _words(s.get("status", "")),
+                 **_listed("LocationContact", [person(c, "LocationContact") for c in s.get("contacts", [])])}
+                for s in places.get("locations", [])
+            ]),
+        },
+    }  # fmt: skip
+    results = {"ResultsSection": {}} if study.get("hasResults") or "resultsSection" in study else {}
+    return {"FullStudy": {"Rank": 1, "Study": {"ProtocolSection": protocol, **results}}}
+
+
+@pytest.mark.parametrize("path", RECORDS, ids=lambda p: p.stem)
+def test_a_classic_json_study_reads_into_the_same_trial_as_its_v2_record(tmp_path, path):
+    v2 = load_trial(path)
+    trial = load_trial(write(tmp_path, classic(json.loads(path.read_text("utf-8")))))
+    assert replace(trial, source=v2.source) == v2
+    assert trial.source == f"{tmp_path / 'record.json'} ({v2.nct_id})"
+
+
+def test_classic_json_words_become_the_v2_codes_a_sheet_reads(tmp_path):
+    study = {  # the shape and words of a real classic record (NCT04341441, April 2020)
+        "ProtocolSection": {
+            "IdentificationModule": {"NCTId": "NCT04341441", "BriefTitle": "Will Hydroxychloroquine Impede or Prevent COVID-19"},
+            "StatusModule": {
+                "OverallStatus": "Active, not recruiting",
+                "StartDateStruct": {"StartDate": "April 7, 2020", "StartDateType": "Actual"},
+                "PrimaryCompletionDateStruct": {"PrimaryCompletionDate": "June 30, 2020", "PrimaryCompletionDateType": "Anticipated"},
+                "LastUpdatePostDateStruct": {"LastUpdatePostDate": "April 15, 2020", "LastUpdatePostDateType": "Actual"},
+            },
+            "DesignModule": {
+                "StudyType": "Interventional", "PhaseList": {"Phase": ["Phase 2", "Phase 3"]},
+                "DesignInfo": {"DesignAllocation": "Non-Randomized", "DesignInterventionModel": "Parallel Assignment",
+                               "DesignPrimaryPurpose": "Supportive Care",
+                               "DesignMaskingInfo": {"DesignMasking": "Triple", "DesignWhoMaskedList": {
+                                   "DesignWhoMasked": ["Participant", "Care Provider", "Outcomes Assessor"]}}},
+                "EnrollmentInfo": {"EnrollmentCount": "3000", "EnrollmentType": "Anticipated"},
+            },
+            "ArmsInterventionsModule": {"InterventionList": {"Intervention": [
+                {"InterventionType": "Dietary Supplement", "InterventionName": "Vitamin D"}, "not an object"]}},
+            "EligibilityModule": {"Gender": "All", "HealthyVolunteers": "Accepts Healthy Volunteers", "MinimumAge": "18 Years"},
+            "ContactsLocationsModule": {"LocationList": {"Location": [
+                {"LocationFacility": "Henry Ford Hospital", "LocationStatus": "Not yet recruiting", "LocationCountry": "United States",
+                 "LocationContactList": {"LocationContact": [{"LocationContactName": "A. Nurse", "LocationContactRole": "Contact",
+                                                              "LocationContactPhone": "313-555-0100", "LocationContactPhoneExt": "12",
+                                                              "LocationContactEMail": "a.nurse@example.org"}]}},
+                {"LocationFacility": "Closed site", "LocationStatus": "Withdrawn"}]}},
+        }
+    }  # fmt: skip
+    response = {
+        "FullStudiesResponse": {"NStudiesReturned": 1, "FullStudies": [{"Rank": 1, "Study": study}]}
+    }
+    trial = load_trial(write(tmp_path, response))
+    assert (trial.nct_id, trial.status) == ("NCT04341441", "ACTIVE_NOT_RECRUITING")
+    assert (trial.study_type, trial.phases) == ("INTERVENTIONAL", ("PHASE2", "PHASE3"))
+    assert (trial.start_date, trial.primary_completion_date) == ("2020-04-07", "2020-06-30")
+    assert trial.last_updated == "2020-04-15" and trial.planned_dates == {"primary_completion_date"}
+    assert (trial.enrollment, trial.enrollment_is_estimate) == (3000, True)
+    assert trial.design == Design(
+        allocation="NON_RANDOMIZED", intervention_model="PARALLEL", primary_purpose="SUPPORTIVE_CARE",
+        masking="TRIPLE", who_masked=("PARTICIPANT", "CARE_PROVIDER", "OUTCOMES_ASSESSOR"),
+    )  # fmt: skip
+    assert [(i.type, i.name) for i in trial.interventions] == [("DIETARY_SUPPLEMENT", "Vitamin D")]
+    assert trial.eligibility.sex == "ALL" and trial.eligibility.healthy_volunteers is True
+    (site,) = trial.sites  # the withdrawn one never took part
+    assert (site.facility, site.status) == ("Henry Ford Hospital", "NOT_YET_RECRUITING")
+    assert site.contacts == (
+        Contact(
+            name="A. Nurse",
+            role="CONTACT",
+            phone="313-555-0100 ext. 12",
+            email="a.nurse@example.org",
+        ),
+    )
+
+
+def test_open_label_and_not_applicable_read_as_their_v2_codes(tmp_path):
+    study = {"Study": {"ProtocolSection": {
+        "IdentificationModule": {"NCTId": "nct01234567"},
+        "DesignModule": {"PhaseList": {"Phase": ["Not Applicable"]}, "DesignInfo": {
+            "DesignAllocation": "N/A", "DesignMaskingInfo": {"DesignMasking": "None (Open Label)"}}},
+    }}}  # fmt: skip
+    trial = load_trial(write(tmp_path, study))
+    assert (trial.nct_id, trial.phases) == ("NCT01234567", ("NA",))
+    assert (trial.design.allocation, trial.design.masking) == ("NA", "NONE")
+
+
+@pytest.mark.parametrize(
+    ("document", "problem"),
+    [
+        ({"FullStudy": {"Study": {"ProtocolSection": {"IdentificationModule": {"BriefTitle": "x"}}}}},
+         "this is the classic ClinicalTrials.gov JSON, and it has no NCT number (ProtocolSection.IdentificationModule.NCTId)"),
+        ({"FullStudiesResponse": {"FullStudies": []}},
+         "a search response must hold exactly one study to make one sheet (it holds 0)"),
+        ({"FullStudiesResponse": {"FullStudies": "none"}}, '"FullStudiesResponse.FullStudies" is not a list'),
+    ],
+)  # fmt: skip
+def test_classic_json_that_cannot_make_one_sheet_says_why(tmp_path, document, problem):
+    path = write(tmp_path, document)
+    with pytest.raises(RecordError) as caught:
+        load_trial(path)
+    assert str(caught.value) == f"{path}: {problem}"
+
+
+def test_a_batch_splits_a_classic_search_response_into_its_studies(tmp_path):
+    from sheets.batch.inputs import expand_inputs
+
+    studies = [classic(json.loads(p.read_text("utf-8")))["FullStudy"] for p in RECORDS[:3]]
+    path = write(
+        tmp_path,
+        {"FullStudiesResponse": {"NStudiesReturned": 3, "FullStudies": studies}},
+        "search.json",
+    )
+    items = expand_inputs([str(path)])
+    assert [i.label for i in items] == [f"{path} study {n}" for n in (1, 2, 3)]
+    assert [trial_from_bytes(i.read(), i.label).nct_id for i in items] == [
+        p.stem for p in RECORDS[:3]
+    ]

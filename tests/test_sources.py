@@ -273,3 +273,50 @@ def test_the_fetch_command_offline_with_an_empty_cache_is_one_line(server, tmp_p
         and result.output.count("\n") == 1
     )
     assert server.log == [] and list(tmp_path.iterdir()) == []
+
+
+# a cache that is damaged, or holds another trial's record
+
+
+def test_another_trials_record_cached_under_a_number_is_fetched_again_not_used(server, api):
+    wanted = study("NCT00711542")
+    server.expect_request("/api/v2/studies/NCT00711542").respond_with_json(wanted)
+    planted = RecordCache().put("NCT00711542", wanted)
+    planted.write_text(json.dumps(OTHER), "utf-8")  # NCT05607199's record under NCT00711542's name
+    trial = resolve_trial("NCT00711542", api_url=api)
+    assert trial.nct_id == "NCT00711542" and len(server.log) == 1
+    assert json.loads(planted.read_text("utf-8")) == wanted, "the wrong copy is replaced"
+
+
+def test_make_offline_with_another_trials_record_cached_is_one_line_and_no_sheet(tmp_path):
+    planted = RecordCache().put("NCT00711542", study("NCT00711542"))
+    planted.write_text(json.dumps(OTHER), "utf-8")
+    out = tmp_path / "x.pdf"
+    result = CliRunner().invoke(main, ["make", "NCT00711542", "--offline", "-o", str(out)])
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {planted}: the cached record holds the study NCT05607199, not NCT00711542\n"
+    )
+    assert not out.exists()
+
+
+def test_a_cached_record_past_the_limits_is_fetched_again(server, api):
+    server.expect_request(PATH).respond_with_json(STUDY)
+    planted = RecordCache().put("NCT06171568", STUDY)
+    planted.write_bytes(b"[" * 100_000)
+    assert resolve_trial("NCT06171568", api_url=api).nct_id == "NCT06171568"
+    assert json.loads(planted.read_text("utf-8")) == STUDY and len(server.log) == 1
+
+
+def test_a_fetched_record_with_a_lone_surrogate_is_saved_and_cached_readable(server, api, tmp_path):
+    broken = reposted(STUDY, "2023-12-14", "Broken \ud800 title")
+    server.expect_request(PATH).respond_with_data(
+        json.dumps(broken), content_type="application/json"
+    )
+    result = CliRunner().invoke(
+        main, ["fetch", "NCT06171568", "-o", str(tmp_path), "--api-url", api]
+    )
+    assert result.exit_code == 0, result.output
+    saved = json.loads((tmp_path / "NCT06171568.json").read_text("utf-8"))
+    assert saved["protocolSection"]["identificationModule"]["briefTitle"] == "Broken \ufffd title"
+    assert resolve_trial("NCT06171568", offline=True).brief_title == "Broken \ufffd title"

@@ -13,19 +13,32 @@ Kinds, tried in this order:
 - ``*.txt``: NCT numbers, one a line (``#`` starts a comment);
 - ``*.jsonl`` / ``*.ndjson``: one record (a study object) a line;
 - ``*.json`` holding a search response (``{"studies": [...]}``): each study;
-- any other file: one record file (API v2 JSON or legacy XML).
+- any other file: one record file (API v2 JSON, classic JSON or legacy XML).
+
+Files are read as records are (limits.py): only regular files, opened without
+blocking (a FIFO cannot hang the batch), of bounded size; a list or a search response may be
+larger than one record (`MAX_LIST_BYTES`), each record in it no larger than one record file.
 """
 
 from __future__ import annotations
 
-import json
+import errno
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl
 
-from sheets.errors import SheetsError
+from sheets.errors import RecordError, SheetsError
 from sheets.sources.ctgov import ClinicalTrialsClient, looks_like_nct
+from sheets.sources.limits import (
+    MAX_LIST_BYTES,
+    MAX_RECORD_BYTES,
+    json_bytes,
+    parse_json,
+    read_head,
+    read_record,
+)
+from sheets.sources.record import search_studies
 
 SEARCH_PREFIX = "search:"
 SEARCH_KEYS = {"cond": "condition", "term": "term", "locn": "location", "status": "status"}
@@ -43,11 +56,16 @@ class RecordInput:
     error: str = ""
 
     def read(self) -> bytes:
-        """The record's bytes; a file is read now, so a long batch does not hold them all."""
+        """The record's bytes; a file is read now, so a long batch does not hold them all. A
+        file gone, or no longer a regular file of a record's size, is an `OSError` whose
+        ``strerror`` says so (the batch reports it as the item's one line)."""
         if self.data is not None:
             return self.data
         assert self.path is not None
-        return self.path.read_bytes()
+        try:
+            return read_record(self.path)
+        except RecordError as error:
+            raise OSError(errno.EIO, error.problem, str(self.path)) from None
 
 
 def expand_inputs(
@@ -84,7 +102,7 @@ def _expand(spec: str, source) -> Iterator[RecordInput]:
         )  # fmt: skip
         for found_file in found:
             yield from _file(found_file)
-    elif not path.is_file():
+    elif not path.exists():
         yield RecordInput(spec, error=f"{spec}: no such file or folder")
     elif path.suffix.lower() == ".txt":
         yield from _number_list(path, source)
@@ -95,32 +113,46 @@ def _expand(spec: str, source) -> Iterator[RecordInput]:
 
 
 def _file(path: Path) -> Iterator[RecordInput]:
-    """A record file, or each study of a search response saved to a file."""
+    """A record file, or each study of a search response saved to a file (API v2 or classic)."""
     try:
-        with path.open("rb") as handle:
-            head = handle.read(2048)
-    except OSError as error:
+        head = read_head(path, 2048)  # a FIFO or a device is refused here, unread
+        studies = _saved_search(path, head)
+        size = path.stat().st_size
+    except RecordError as error:
+        yield RecordInput(str(path), error=str(error))
+        return
+    except OSError as error:  # gone since
         yield RecordInput(str(path), error=f"{path}: cannot read the file ({error.strerror})")
         return
-    studies = None
-    if b'"studies"' in head and b'"protocolSection"' not in head.split(b'"studies"')[0]:
-        try:
-            studies = json.loads(path.read_bytes()).get("studies")
-        except (OSError, ValueError, AttributeError):
-            studies = None  # record.py explains what is wrong with it
-    if not isinstance(studies, list) or len(studies) <= 1:
-        yield RecordInput(str(path), path=path)
+    if studies is None or len(studies) <= 1:
+        if size > MAX_RECORD_BYTES:
+            problem = f"is too large for a study record (the limit is {MAX_RECORD_BYTES:,} bytes)"
+            yield RecordInput(str(path), error=f"{path}: {problem}")
+        else:
+            yield RecordInput(str(path), path=path)
         return
     for number, study in enumerate(studies, 1):
-        data = json.dumps(study, ensure_ascii=False).encode("utf-8")
-        yield RecordInput(f"{path} study {number}", data=data)
+        yield RecordInput(f"{path} study {number}", data=json_bytes(study))
+
+
+def _saved_search(path: Path, head: bytes) -> list | None:
+    """The studies of a search response saved to ``path`` (API v2 or classic), or None when
+    its first bytes show it is not one (a study's own keys come before any "studies")."""
+    v2 = b'"studies"' in head and b'"protocolSection"' not in head.split(b'"studies"')[0]
+    if not v2 and b'"FullStudiesResponse"' not in head:
+        return None
+    source = str(path)
+    return search_studies(parse_json(read_record(path, limit=MAX_LIST_BYTES), source), source)
 
 
 def _number_list(path: Path, source) -> Iterator[RecordInput]:
     try:
-        text = path.read_text("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        yield RecordInput(str(path), error=f"{path}: cannot read the list of NCT numbers ({error})")
+        text = read_record(path, limit=MAX_LIST_BYTES).decode("utf-8-sig")
+    except RecordError as error:
+        yield RecordInput(str(path), error=str(error))
+        return
+    except UnicodeDecodeError:
+        yield RecordInput(str(path), error=f"{path}: the list of NCT numbers is not UTF-8 text")
         return
     for number, line in enumerate(text.splitlines(), 1):
         spec = line.split("#", 1)[0].strip()
@@ -133,17 +165,18 @@ def _by_number(spec: str, label: str, source) -> RecordInput:
         study = source.study(spec)
     except SheetsError as error:
         return RecordInput(label, error=f"{label}: {error}")
-    return RecordInput(label, data=json.dumps(study, ensure_ascii=False).encode("utf-8"))
+    return RecordInput(label, data=json_bytes(study))
 
 
 def _json_lines(path: Path) -> Iterator[RecordInput]:
     try:
-        with path.open("rb") as handle:
-            for number, line in enumerate(handle, 1):
-                if line.strip():
-                    yield RecordInput(f"{path} line {number}", data=line)
-    except OSError as error:
-        yield RecordInput(str(path), error=f"{path}: cannot read the file ({error.strerror})")
+        lines = read_record(path, limit=MAX_LIST_BYTES).split(b"\n")
+    except RecordError as error:
+        yield RecordInput(str(path), error=str(error))
+        return
+    for number, line in enumerate(lines, 1):
+        if line.strip():
+            yield RecordInput(f"{path} line {number}", data=line)
 
 
 def parse_search(spec: str) -> dict:
@@ -173,5 +206,4 @@ def _search(spec: str, source) -> Iterator[RecordInput]:
         raise SheetsError(f"{spec}: a search needs the network, and --offline forbids it")
     with ClinicalTrialsClient(source.api_url) as client:
         for number, study in enumerate(client.search(**query), 1):
-            data = json.dumps(study, ensure_ascii=False).encode("utf-8")
-            yield RecordInput(f"{spec} #{number}", data=data)
+            yield RecordInput(f"{spec} #{number}", data=json_bytes(study))

@@ -13,11 +13,14 @@ record without one is ``undated``). Storing a record whose date has not changed 
 the same file; storing one that was updated since adds a file beside the older one, and
 `RecordCache.newest` answers with the latest date. Every write is atomic (a temporary file
 renamed over the target), so a reader or a crash never sees half a record.
+
+A cached file is not trusted: it is read as a regular file of bounded size, checked like any
+JSON record (limits.py), and must be the study of the NCT number it is filed under; anything
+else is a `RecordError`, which resolve.py answers by fetching the record again.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from pathlib import Path
@@ -26,6 +29,7 @@ from typing import Any
 from sheets.errors import RecordError
 from sheets.files import write_atomic
 from sheets.sources.ctgov import normalise_nct
+from sheets.sources.limits import json_bytes, parse_json, read_record
 
 CACHE_VARIABLE = "SHEETS_CACHE_DIR"
 UNDATED = "undated"
@@ -76,22 +80,37 @@ class RecordCache:
         return versions[-1] if versions else None
 
     def get(self, nct_id: str) -> dict[str, Any] | None:
-        """The newest cached study object, or None; a damaged file is a `RecordError`."""
+        """The newest cached study object, or None; a damaged file, or one holding another
+        study than ``nct_id``, is a `RecordError`."""
+        nct_id = normalise_nct(nct_id)
         path = self.newest(nct_id)
         if path is None:
             return None
         try:
-            study = json.loads(path.read_bytes())
-        except (OSError, ValueError) as error:
-            problem = getattr(error, "strerror", None) or "not valid JSON"
-            raise RecordError(str(path), f"the cached record cannot be read ({problem})") from None
+            study = parse_json(read_record(path), str(path))
+        except RecordError as error:  # a FIFO or a folder, too large, not JSON, too deep
+            problem = f"the cached record cannot be read ({error.problem})"
+            raise RecordError(str(path), problem) from None
         if not isinstance(study, dict):
             raise RecordError(str(path), "the cached record is not a study object")
+        cached = nct_id_of(study)
+        if cached != nct_id:
+            found = f"the study {cached}" if cached else "a study without an NCT number"
+            raise RecordError(str(path), f"the cached record holds {found}, not {nct_id}")
         return study
 
     def put(self, nct_id: str, study: dict[str, Any]) -> Path:
         """Store a study object; returns the file it is kept in."""
         path = self.path_for(nct_id, study)
-        data = json.dumps(study, ensure_ascii=False, indent=1).encode("utf-8")
-        write_atomic(path, data, what="the record cache at ")
+        write_atomic(path, json_bytes(study, indent=1), what="the record cache at ")
         return path
+
+
+def nct_id_of(study: dict[str, Any]) -> str:
+    """The NCT number a v2 study object says it is (upper case), or "" when it names none."""
+    protocol = study.get("protocolSection")
+    ident = protocol.get("identificationModule") if isinstance(protocol, dict) else None
+    nct_id = ident.get("nctId") if isinstance(ident, dict) else None
+    if not isinstance(nct_id, str):
+        return ""
+    return "".join(ch for ch in nct_id.strip().upper()[:20] if ch.isprintable())

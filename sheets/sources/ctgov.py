@@ -5,24 +5,30 @@ Owns the network and nothing else: it does not cache (cache.py), does not map re
 
 The rules it keeps:
 
-- Timeouts: ``timeout`` bounds each connect and each read; ``deadline`` bounds a whole
-  answer, so a server that drips bytes cannot hold a command forever.
+- Timeouts: ``timeout`` bounds each connect and each read; ``deadline`` bounds everything
+  asked for one answer (connecting, headers, body, every redirect, retry and wait between
+  them), so a server that drips bytes, even its headers, cannot hold a command forever.
+  The socket-level bound lives in http_limits.py.
 - Retries: 429 and 5xx answers, timeouts and dropped connections are tried again, at most
   ``retries`` more times, after ``backoff * 2**n`` seconds or the server's ``Retry-After``
-  (seconds or an HTTP date), never longer than ``max_delay``. A connection that cannot be
-  made at all (network down, no such host) fails at once: retrying would only make the
-  user wait for the same answer.
+  (seconds or an HTTP date), never longer than ``max_delay`` nor past the deadline. A
+  connection that cannot be made at all (network down, no such host) fails at once:
+  retrying would only make the user wait for the same answer.
 - Redirects: followed only on the same host (same scheme, host and port, or the same host
   moving from http to https), at most ``MAX_REDIRECTS``; a redirect to another host is
   refused, so a mirror cannot send the client somewhere the user did not choose.
-- Answers: at most ``max_bytes``; a body that is not JSON, or not the study asked for, is
-  refused with one line that names the record.
+- Answers: at most ``max_bytes``, counted as they are decompressed (gzip only: a small
+  compressed answer can expand a thousandfold); a body that is not JSON, or not the study
+  asked for, is refused with one line that names the record. Of an error answer only the
+  start is read, and only its first printable line is ever shown.
+- Searches: at most ``MAX_SEARCH_STUDIES`` studies and ``MAX_SEARCH_PAGES`` pages, and a
+  page token seen before ends the paging: a server that always offers another page cannot
+  keep a batch asking forever. A search cut short says so, and how to narrow it.
 """
 
 from __future__ import annotations
 
 import email.utils
-import json
 import math
 import os
 import re
@@ -42,6 +48,10 @@ DEFAULT_API_URL = "https://clinicaltrials.gov/api/v2"
 API_URL_VARIABLE = "SHEETS_API_URL"
 MAX_REDIRECTS = 5
 MAX_PAGE_SIZE = 1000  # the API's own limit for pageSize
+MAX_SEARCH_STUDIES = 10_000  # more than any batch of printed sheets; narrow the search instead
+MAX_SEARCH_PAGES = 200  # 10,000 studies at the default page size, with room for short pages
+MAX_PAGE_TOKEN = 2000  # characters: the API's tokens are a few dozen
+ERROR_BODY_BYTES = 4096  # of an error answer, enough for its first line
 _NCT = re.compile(r"NCT\d{8}")
 
 
@@ -56,6 +66,11 @@ class FetchError(SheetsError):
         self.source = source
         self.problem = problem
         super().__init__(f"{source}: {problem}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt from (source, problem), not from the one-line message: a batch worker's
+        # error crosses to the main process by pickling.
+        return type(self), (self.source, self.problem), self.__dict__
 
 
 def normalise_nct(text: str) -> str:
@@ -88,7 +103,7 @@ class ClinicalTrialsClient:
         base_url: str | None = None,
         *,
         timeout: float = 15.0,
-        deadline: float = 120.0,
+        deadline: float = 60.0,
         retries: int = 2,
         backoff: float = 1.0,
         max_delay: float = 30.0,
@@ -102,10 +117,18 @@ class ClinicalTrialsClient:
         self.max_bytes = max_bytes
         import httpx
 
+        from sheets.sources.http_limits import ACCEPT_ENCODING, DeadlineBackend, DeadlineTransport
+
+        self._sockets = DeadlineBackend()
         self._http = httpx.Client(
             timeout=timeout,
+            transport=DeadlineTransport(self._sockets),
             follow_redirects=False,  # decided hop by hop in _follow
-            headers={"User-Agent": f"trial-sheets/{__version__}", "Accept": "application/json"},
+            headers={
+                "User-Agent": f"trial-sheets/{__version__}",
+                "Accept": "application/json",
+                "Accept-Encoding": ACCEPT_ENCODING,
+            },
         )
 
     def close(self) -> None:
@@ -149,9 +172,16 @@ class ClinicalTrialsClient:
         ``condition``, ``term`` and ``location`` are the API's ``query.cond``, ``query.term``
         and ``query.locn``; ``status`` is one overall status code or several
         (``filter.overallStatus``, e.g. ``["RECRUITING", "NOT_YET_RECRUITING"]``).
+
+        ``max_studies`` is at most `MAX_SEARCH_STUDIES`. Without it, a search that finds more,
+        or still offers pages after `MAX_SEARCH_PAGES`, ends in a `FetchError` that says it
+        was cut short, after the studies already given.
         """
         if not 1 <= page_size <= MAX_PAGE_SIZE:
             raise SheetsError(f"search: page size must be 1 to {MAX_PAGE_SIZE}, not {page_size}")
+        if max_studies is not None and max_studies > MAX_SEARCH_STUDIES:
+            problem = f"at most {MAX_SEARCH_STUDIES:,} studies can be asked for, not {max_studies:,}"
+            raise SheetsError(f"search: {problem}; narrow the search instead")
         statuses = [status] if isinstance(status, str) else list(status or ())
         wanted = ",".join(s.strip().upper() for s in statuses if s.strip())
         asked = {
@@ -162,92 +192,113 @@ class ClinicalTrialsClient:
             "pageSize": str(page_size),
         }
         params = {key: value for key, value in asked.items() if value}
-        given, seen_tokens = 0, set()
-        while max_studies is None or given < max_studies:
-            code, body = self._get(f"{self.base_url}/studies", params, what="search")
-            if code == 404:
-                problem = f"{self.base_url} has no study search (HTTP 404): check the API address"
-                raise FetchError("search", problem)
-            page = self._json(code, body, what="search", error=FetchError)
-            studies = page.get("studies") if isinstance(page, dict) else None
-            if not isinstance(studies, list) or not all(isinstance(s, dict) for s in studies):
-                problem = f"the answer from {self.base_url} is not a list of studies"
-                raise FetchError("search", problem)
-            for study in studies[: None if max_studies is None else max_studies - given]:
+        limit = MAX_SEARCH_STUDIES if max_studies is None else max_studies
+        given, pages, seen_tokens = 0, 0, set[str]()
+        while given < limit:
+            studies, token = self._page(params)
+            pages += 1
+            room = limit - given
+            for study in studies[:room]:
                 yield study
                 given += 1
-            token = page.get("nextPageToken")
-            if not token or not studies:
+            more = (bool(token) and bool(studies)) or len(studies) > room
+            if not more or (given >= limit and max_studies is not None):
                 return
+            if given >= limit or pages >= MAX_SEARCH_PAGES:
+                problem = (
+                    f"the search was cut short after {_studies(given)} on {pages} pages, and more"
+                    " remain: narrow it (by condition, place or status) or ask for fewer (max=)"
+                )
+                raise FetchError("search", problem)
+            cut = f"the search was cut short after {_studies(given)}"
+            if not isinstance(token, str) or len(token) > MAX_PAGE_TOKEN:
+                raise FetchError("search", f"{self.base_url} gave an unusable page token; {cut}")
             if token in seen_tokens:
-                raise FetchError("search", f"{self.base_url} repeated a page token; stopped paging")
+                raise FetchError("search", f"{self.base_url} repeated a page token; {cut}")
             seen_tokens.add(token)
-            params = {**params, "pageToken": str(token)}
+            params = {**params, "pageToken": token}
 
-    def _json(self, status: int, body: bytes, *, what: str, error: type[SheetsError]) -> Any:
+    def _page(self, params: dict[str, str]) -> tuple[list[dict[str, Any]], object]:
+        """One page of a search: its studies and the token of the next page, if any."""
+        code, body = self._get(f"{self.base_url}/studies", params, what="search")
+        if code == 404:
+            problem = f"{self.base_url} has no study search (HTTP 404): check the API address"
+            raise FetchError("search", problem)
+        page = self._json(code, body, what="search", error=FetchError)
+        studies = page.get("studies") if isinstance(page, dict) else None
+        if not isinstance(studies, list) or not all(isinstance(s, dict) for s in studies):
+            problem = f"the answer from {self.base_url} is not a list of studies"
+            raise FetchError("search", problem)
+        return studies, page.get("nextPageToken")
+
+    def _json(self, status: int, body: bytearray, *, what: str, error: type[SheetsError]) -> Any:
         """The parsed answer; an HTTP error or a body that is not JSON is ``error``."""
         if status >= 400:
             said = _first_line(body)
             detail = f"HTTP {status}: {said}" if said else f"HTTP {status}"
             raise FetchError(what, f"{self.base_url} refused the request ({detail})")
-        try:
-            return json.loads(body)
-        except ValueError:  # bad JSON, and bytes that are not text
-            raise error(what, f"the answer from {self.base_url} is not valid JSON") from None
+        from sheets.sources.limits import parse_json
 
-    def _get(self, url: str, params: dict[str, str], *, what: str) -> tuple[int, bytes]:
-        """(status, body) of the final answer, after retries and same-host redirects."""
+        try:  # the limits every record meets: depth, number length, lone surrogates
+            return parse_json(bytes(body), what)
+        except RecordError as refused:
+            raise error(what, f"the answer from {self.base_url} is not usable: {refused.problem}") from None
+
+    def _get(self, url: str, params: dict[str, str], *, what: str) -> tuple[int, bytearray]:
+        """(status, body) of the final answer, after retries and same-host redirects, all of
+        them within one deadline."""
         import httpx
 
         failures = 0
-        while True:
-            try:
-                status, headers, body = self._follow(url, params, what=what)
-            except httpx.TimeoutException:
-                problem, retry_after = f"{self.base_url} did not answer in time", None
-            except (httpx.RemoteProtocolError, httpx.ReadError):
-                problem, retry_after = f"{self.base_url} dropped the connection", None
-            except httpx.TransportError as error:
-                raise FetchError(what, f"cannot reach {self.base_url} ({_reason(error)})") from None
-            else:
-                if status != 429 and status < 500:
-                    return status, body
-                problem = f"{self.base_url} is busy or failing (HTTP {status}); try again later"
-                retry_after = headers.get("Retry-After")
-            if failures >= self.retries:
-                raise FetchError(what, problem)
-            wait = retry_delay(
-                failures, retry_after, backoff=self.backoff, max_delay=self.max_delay
-            )
-            time.sleep(wait)
-            failures += 1
+        with self._sockets.deadline(self.deadline) as stop_at:
+            while True:
+                try:
+                    status, headers, body = self._follow(url, params, what=what, stop_at=stop_at)
+                except httpx.TimeoutException:
+                    problem, retry_after = f"{self.base_url} did not answer in time", None
+                    if time.monotonic() >= stop_at:
+                        raise FetchError(
+                            what, f"{problem} (gave up after {self.deadline:g} seconds)"
+                        ) from None
+                except (httpx.RemoteProtocolError, httpx.ReadError):
+                    problem, retry_after = f"{self.base_url} dropped the connection", None
+                except httpx.TransportError as error:
+                    problem = f"cannot reach {self.base_url} ({_reason(error)})"
+                    raise FetchError(what, problem) from None
+                else:
+                    if status != 429 and status < 500:
+                        return status, body
+                    problem = f"{self.base_url} is busy or failing (HTTP {status}); try again later"
+                    retry_after = headers.get("Retry-After")
+                wait = retry_delay(
+                    failures, retry_after, backoff=self.backoff, max_delay=self.max_delay
+                )
+                if failures >= self.retries or time.monotonic() + wait >= stop_at:
+                    raise FetchError(what, problem)
+                time.sleep(wait)
+                failures += 1
 
     def _follow(
-        self, url: str, params: dict[str, str], *, what: str
-    ) -> tuple[int, httpx.Headers, bytes]:
+        self, url: str, params: dict[str, str], *, what: str, stop_at: float
+    ) -> tuple[int, httpx.Headers, bytearray]:
         for _ in range(MAX_REDIRECTS + 1):
-            stop_at = time.monotonic() + self.deadline
             with self._http.stream("GET", url, params=params) as response:
-                if not response.is_redirect:
+                if not response.is_redirect:  # a redirect's body is never read
                     body = self._body(response, what, stop_at)
                     return response.status_code, response.headers, body
                 url, params = self._redirect_target(response, what), {}
         raise FetchError(what, f"too many redirects from {self.base_url}")
 
-    def _body(self, response: httpx.Response, what: str, stop_at: float) -> bytes:
-        """The whole body, refused past max_bytes or past the deadline (bytes dripping in)."""
-        import httpx
+    def _body(self, response: httpx.Response, what: str, stop_at: float) -> bytearray:
+        """The body within max_bytes and the deadline; of an error answer, only its start."""
+        from sheets.sources.http_limits import BodyRefused, read_body
 
-        chunks, size = [], 0
-        for chunk in response.iter_bytes():
-            size += len(chunk)
-            if size > self.max_bytes:
-                problem = f"the answer from {self.base_url} is larger than {self.max_bytes:,} bytes"
-                raise FetchError(what, problem)
-            if time.monotonic() > stop_at:
-                raise httpx.ReadTimeout("the answer took longer than the deadline")
-            chunks.append(chunk)
-        return b"".join(chunks)
+        failed = response.status_code >= 400  # still its status, retried if it can be
+        limit = ERROR_BODY_BYTES if failed else self.max_bytes
+        try:
+            return read_body(response, limit=limit, stop_at=stop_at, cut=failed)
+        except BodyRefused as error:
+            raise FetchError(what, f"the answer from {self.base_url} {error}") from None
 
     def _redirect_target(self, response: httpx.Response, what: str) -> str:
         import httpx
@@ -302,7 +353,11 @@ def _origin(url: str) -> tuple[str, str, int]:
     return parts.scheme, parts.hostname.lower(), parts.port or default
 
 
-def _first_line(body: bytes) -> str:
+def _studies(count: int) -> str:
+    return f"{count:,} study" if count == 1 else f"{count:,} studies"
+
+
+def _first_line(body: bytearray) -> str:
     """The start of an error answer (the API explains a bad query in plain text)."""
     text = body[:400].decode("utf-8", "replace").strip()
     return _printable(text.splitlines()[0][:150]) if text and not text.startswith("<") else ""
@@ -315,4 +370,4 @@ def _printable(text: str) -> str:
 
 def _reason(error: httpx.TransportError) -> str:
     text = str(error).strip() or type(error).__name__
-    return text.splitlines()[0][:200]
+    return _printable(text.splitlines()[0][:200])

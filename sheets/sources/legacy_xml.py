@@ -2,10 +2,12 @@
 
 Owns the XML mapping only; reading the file is record.py's job. Parsed with defusedxml with
 DTDs refused outright, so entity tricks ("billion laughs", external entities) are a
-`RecordError`, never a hang or a file read. Values are given the API v2 spellings the rest
-of the project reads: "Phase 1/Phase 2" -> ("PHASE1", "PHASE2"), "Active, not recruiting"
--> "ACTIVE_NOT_RECRUITING", "Parallel Assignment" -> "PARALLEL", "June 2026" -> "2026-06",
-"June 15, 2026" -> "2026-06-15"; arms list their interventions as "Drug: Name", as in v2.
+`RecordError`, never a hang or a file read; so are nesting deeper than `MAX_DEPTH` and an
+encoding Python does not know. Values are given the API v2 spellings the rest of the project
+reads (`v2_code`, `v2_date`, which classic_json.py shares): "Phase 1/Phase 2" -> ("PHASE1",
+"PHASE2"), "Active, not recruiting" -> "ACTIVE_NOT_RECRUITING", "Parallel Assignment" ->
+"PARALLEL", "June 2026" -> "2026-06", "June 15, 2026" -> "2026-06-15"; arms list their
+interventions as "Drug: Name", as in v2.
 Text blocks keep their line structure (only the common indentation goes), because the
 criteria parser reads indentation to tell sub-items from items.
 """
@@ -15,13 +17,15 @@ from __future__ import annotations
 import re
 import textwrap
 from datetime import datetime
-from xml.etree.ElementTree import Element, ParseError
+from typing import Any
+from xml.etree.ElementTree import Element, ParseError, TreeBuilder
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
+from defusedxml.ElementTree import DefusedXMLParser
 
 from sheets.errors import RecordError
 from sheets.model import Arm, Contact, Design, Eligibility, Intervention, Outcome, Site, Trial
+from sheets.sources.limits import MAX_DEPTH
 
 NCT_ID = re.compile(r"NCT\d{8}")
 
@@ -40,15 +44,27 @@ _RENAMED = {
     "DOUBLE_BLIND": "DOUBLE",
     "SUBJECT": "PARTICIPANT",
     "CAREGIVER": "CARE_PROVIDER",
+    "NOT_APPLICABLE": "NA",  # phase, as the classic JSON words it
 }
 
 
 def trial_from_xml(data: bytes, source: str) -> Trial:
     """Map one ``<clinical_study>`` document onto `Trial`; raise RecordError when it is not one."""
     try:
-        root = fromstring(data, forbid_dtd=True)
+        parser = DefusedXMLParser(target=_ShallowTreeBuilder(), forbid_dtd=True)
+        parser.feed(data)
+        root = parser.close()
     except DefusedXmlException:
         raise RecordError(source, "unsafe XML refused (it declares a DTD or entities)") from None
+    except _TooDeep:
+        problem = f"the XML nests deeper than {MAX_DEPTH} levels (real records nest fewer than 10)"
+        raise RecordError(source, problem) from None
+    except LookupError as error:  # <?xml encoding="..."?> naming no encoding Python knows
+        if type(error) is not LookupError:
+            raise  # a KeyError or IndexError is a bug here, not the record's fault
+        shown = "".join(ch for ch in str(error)[:80] if ch.isprintable())
+        problem = f"the XML declares an encoding that cannot be read ({shown})"
+        raise RecordError(source, problem) from None
     except (ParseError, ValueError) as error:
         raise RecordError(source, f"not valid XML ({str(error)[:120]})") from None
     if root.tag != "clinical_study":
@@ -67,26 +83,26 @@ def trial_from_xml(data: bytes, source: str) -> Trial:
         brief_title=_text(root, "brief_title"),
         official_title=_text(root, "official_title"),
         acronym=_text(root, "acronym"),
-        status=_code(_text(root, "overall_status")),
+        status=v2_code(_text(root, "overall_status")),
         why_stopped=_text(root, "why_stopped"),
         study_type=_study_type(_text(root, "study_type")),
         phases=_phases(_text(root, "phase")),
         enrollment=_count(enrollment),
         enrollment_is_estimate=enrollment is not None
         and enrollment.get("type") in ("Anticipated", "Estimated"),
-        start_date=_date(_text(root, "start_date")),
-        primary_completion_date=_date(_text(root, "primary_completion_date")),
-        completion_date=_date(_text(root, "completion_date")),
+        start_date=v2_date(_text(root, "start_date")),
+        primary_completion_date=v2_date(_text(root, "primary_completion_date")),
+        completion_date=v2_date(_text(root, "completion_date")),
         planned_dates=frozenset(
             name
             for name in ("start_date", "primary_completion_date", "completion_date")
             if _attribute(root, name, "type") in ("Anticipated", "Estimated")
         ),
         has_results=root.find("clinical_results") is not None,
-        first_posted=_date(
+        first_posted=v2_date(
             _text(root, "study_first_posted") or _text(root, "study_first_submitted")
         ),
-        last_updated=_date(
+        last_updated=v2_date(
             _text(root, "last_update_posted") or _text(root, "last_update_submitted")
         ),
         sponsor=_text(root, "sponsors/lead_sponsor/agency"),
@@ -96,13 +112,13 @@ def trial_from_xml(data: bytes, source: str) -> Trial:
         brief_summary=_block(root, "brief_summary/textblock"),
         detailed_description=_block(root, "detailed_description/textblock"),
         design=Design(
-            allocation=_code(_text(design, "allocation")),
-            intervention_model=_code(_text(design, "intervention_model")),
-            primary_purpose=_code(_text(design, "primary_purpose")),
-            masking=_code(masking),  # "Double (Participant, Investigator)"
+            allocation=v2_code(_text(design, "allocation")),
+            intervention_model=v2_code(_text(design, "intervention_model")),
+            primary_purpose=v2_code(_text(design, "primary_purpose")),
+            masking=v2_code(masking),  # "Double (Participant, Investigator)"
             who_masked=tuple(
                 code
-                for code in (_code(who) for who in masked.rstrip(")").split(","))
+                for code in (v2_code(who) for who in masked.rstrip(")").split(","))
                 if code not in ("", "NONE")
             ),
         ),
@@ -110,7 +126,7 @@ def trial_from_xml(data: bytes, source: str) -> Trial:
         interventions=tuple(
             Intervention(
                 name=_text(i, "intervention_name"),
-                type=_code(_text(i, "intervention_type")),
+                type=v2_code(_text(i, "intervention_type")),
                 description=_block(i, "description"),
                 other_names=tuple(_all(i, "other_name")),
             )
@@ -119,7 +135,7 @@ def trial_from_xml(data: bytes, source: str) -> Trial:
         ),
         eligibility=Eligibility(
             criteria_text=_block(root, "eligibility/criteria/textblock"),
-            sex=_code(_text(root, "eligibility/gender")),
+            sex=v2_code(_text(root, "eligibility/gender")),
             minimum_age=_age(_text(root, "eligibility/minimum_age")),
             maximum_age=_age(_text(root, "eligibility/maximum_age")),
             healthy_volunteers=_healthy(_text(root, "eligibility/healthy_volunteers")),
@@ -135,10 +151,33 @@ def trial_from_xml(data: bytes, source: str) -> Trial:
         sites=tuple(
             _site(location)
             for location in root.findall("location")
-            if _code(_text(location, "status")) != "WITHDRAWN"  # never took part: no place to go
+            if v2_code(_text(location, "status")) != "WITHDRAWN"  # never took part: no place to go
         ),
         source=label,
     )
+
+
+class _TooDeep(Exception):
+    pass
+
+
+class _ShallowTreeBuilder(TreeBuilder):
+    """Builds the tree, refusing nesting past `MAX_DEPTH` as it goes: expat sets no limit, and
+    a deep tree would overflow the recursion of whatever walks it later."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0
+
+    def start(self, tag: Any, attrs: Any) -> Element:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _TooDeep
+        return super().start(tag, attrs)
+
+    def end(self, tag: Any) -> Element:
+        self.depth -= 1
+        return super().end(tag)
 
 
 def _text(element: Element | None, path: str) -> str:
@@ -167,7 +206,7 @@ def _all(element: Element, path: str) -> list[str]:
     ]
 
 
-def _code(text: str) -> str:
+def v2_code(text: str) -> str:
     """ "Active, not recruiting" -> "ACTIVE_NOT_RECRUITING", "N/A" -> "NA", as in API v2."""
     code = re.sub(r"[^A-Z0-9]+", "_", text.upper()).strip("_")
     return _RENAMED.get(code, code)
@@ -175,7 +214,7 @@ def _code(text: str) -> str:
 
 def _study_type(text: str) -> str:
     """ "Observational [Patient Registry]" is OBSERVATIONAL in API v2; "N/A" is no type."""
-    code = _code(text.split("[")[0])
+    code = v2_code(text.split("[")[0])
     return "" if code == "NA" else code
 
 
@@ -188,7 +227,7 @@ def _phases(text: str) -> tuple[str, ...]:
     return tuple(early + [f"PHASE{n}" for n in numbers])
 
 
-def _date(text: str) -> str:
+def v2_date(text: str) -> str:
     """ "June 15, 2026" -> "2026-06-15", "June 2026" -> "2026-06"; anything else as written."""
     for fmt, out in (("%B %d, %Y", "%Y-%m-%d"), ("%B %Y", "%Y-%m")):
         try:
@@ -226,7 +265,7 @@ def _arms(root: Element) -> tuple[Arm, ...]:
     return tuple(
         Arm(
             label=_text(arm, "arm_group_label"),
-            type=_code(_text(arm, "arm_group_type")),
+            type=v2_code(_text(arm, "arm_group_type")),
             description=_block(arm, "description"),
             intervention_names=tuple(uses.get(_text(arm, "arm_group_label"), ())),
         )
@@ -255,7 +294,7 @@ def _site(location: Element) -> Site:
         state=_text(location, "facility/address/state"),
         zip=_text(location, "facility/address/zip"),
         country=_text(location, "facility/address/country"),
-        status=_code(_text(location, "status")),
+        status=v2_code(_text(location, "status")),
         contacts=tuple(
             [_contact(c, role="CONTACT") for c in contacts]
             + [_contact(i) for i in location.findall("investigator")]
@@ -271,7 +310,7 @@ def _contact(element: Element, role: str = "") -> Contact:
     degrees = _text(element, "degrees")
     return Contact(
         name=" ".join(name.split()) + (f", {degrees}" if degrees else ""),
-        role=role or _code(_text(element, "role")),
+        role=role or v2_code(_text(element, "role")),
         phone=phone,
         email=_text(element, "email"),
         affiliation=_text(element, "affiliation"),

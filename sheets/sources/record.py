@@ -1,13 +1,14 @@
-"""Read a ClinicalTrials.gov API v2 study record (a JSON file) into the `Trial` model.
+"""Read a ClinicalTrials.gov study record into the `Trial` model.
 
-This module owns the v2 JSON mapping and the site-written content key. It knows nothing of
-the sheet: what a record does not give stays empty in the model, and later steps decide
-how to show that.
+This module owns telling a record's format and the API v2 JSON mapping with the site-written
+content key; legacy XML (legacy_xml.py) and classic JSON (classic_json.py) pass through here.
+Files are read, and JSON checked, by limits.py before anything here trusts them. It knows
+nothing of the sheet: what a record does not give stays empty in the model, and later steps
+decide how to show that.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -26,79 +27,96 @@ from sheets.model import (
     SiteContent,
     Trial,
 )
+from sheets.sources.limits import MAX_RECORD_BYTES, parse_json, read_record
 
 #: Top-level key where a publishing site puts content it wrote for the trial.
 SITE_CONTENT_KEY = "trialSheet"
 
 NCT_ID = re.compile(r"NCT\d{8}")
-MAX_RECORD_BYTES = 32 * 1024 * 1024
+HEAD_BYTES = 512  # enough of a file to tell its format (`limits.read_head`, then `record_format`)
+_BOM = b"\xef\xbb\xbf"
 
 
 def load_trial(path: Path | str) -> Trial:
-    """Read a record file: a v2 study object, or a search response holding exactly one study."""
+    """Read a record file: a v2 study object, a search response holding exactly one study, a
+    classic ClinicalTrials.gov JSON document, or a legacy XML record."""
     path = Path(path)
-    source = str(path)
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise RecordError(source, "no such file") from None
-    except OSError as error:
-        raise RecordError(source, f"cannot read the file ({error.strerror})") from None
-    if path.is_dir():
-        raise RecordError(source, "is a folder, not a record file")
-    if size > MAX_RECORD_BYTES:
-        raise RecordError(source, f"file is too large for a study record ({size:,} bytes)")
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise RecordError(source, f"cannot read the file ({error.strerror})") from None
-    return trial_from_bytes(data, source)
-
-
-HEAD_BYTES = 512  # enough of a file to tell its format
+    return trial_from_bytes(read_record(path), str(path))
 
 
 def record_format(head: bytes) -> str:
     """ "xml", "json" or "" (neither) from a file's first bytes, past a UTF-8 BOM and blank
     space: the one rule every reader of record files uses."""
-    start = head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")[:1]
+    start = head.removeprefix(_BOM).lstrip(b" \t\r\n")[:1]
     return "xml" if start == b"<" else "json" if start == b"{" else ""
 
 
 def trial_from_bytes(data: bytes, source: str) -> Trial:
-    """Parse record bytes; XML records go to the legacy mapper."""
-    head = data[:HEAD_BYTES]
-    if record_format(head) == "xml":
+    """Parse record bytes; XML records go to the legacy mapper, JSON is checked by
+    `parse_json` before it is trusted."""
+    if len(data) > MAX_RECORD_BYTES:
+        size = f"{len(data):,} bytes; the limit is {MAX_RECORD_BYTES:,}"
+        raise RecordError(source, f"is too large for a study record ({size})")
+    if record_format(data[:HEAD_BYTES]) == "xml":
         from sheets.sources.legacy_xml import trial_from_xml
 
         return trial_from_xml(data, source)
-    if not head.removeprefix(b"\xef\xbb\xbf").strip() and not data.removeprefix(b"\xef\xbb\xbf").strip():
+    if not data[:HEAD_BYTES].removeprefix(_BOM).strip() and not data.removeprefix(_BOM).strip():
         raise RecordError(source, "the file is empty")
-    try:
-        obj = json.loads(data.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise RecordError(source, "the file is not UTF-8 text") from None
-    except json.JSONDecodeError as error:
-        raise RecordError(
-            source, f"not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
-        ) from None
-    return trial_from_study(unwrap_search_response(obj, source), source)
+    return trial_from_document(parse_json(data, source), source)
+
+
+def trial_from_document(obj: Any, source: str) -> Trial:
+    """A parsed JSON record: a v2 study, a search response holding one, or classic JSON."""
+    study = unwrap_search_response(obj, source)
+    classic = classic_study(study)
+    if classic is not None:
+        from sheets.sources.classic_json import v2_study
+
+        study = v2_study(classic, source)
+    return trial_from_study(study, source)
+
+
+def search_studies(obj: Any, source: str) -> list[Any] | None:
+    """The studies of a search response, API v2 (``{"studies": [...]}``) or classic
+    (``{"FullStudiesResponse": {"FullStudies": [...]}}``); None when ``obj`` is not one."""
+    if isinstance(obj, dict) and "studies" in obj and "protocolSection" not in obj:
+        studies, where = obj["studies"], '"studies"'
+    elif isinstance(obj, dict) and "FullStudiesResponse" in obj:
+        response = obj["FullStudiesResponse"]
+        studies = response.get("FullStudies") if isinstance(response, dict) else None
+        where = '"FullStudiesResponse.FullStudies"'
+    else:
+        return None
+    if not isinstance(studies, list):
+        raise RecordError(source, f"{where} is not a list")
+    return studies
 
 
 def unwrap_search_response(obj: Any, source: str) -> Any:
-    """Accept a search response `{"studies": [...]}` that holds exactly one study."""
-    if isinstance(obj, dict) and "studies" in obj and "protocolSection" not in obj:
-        studies = obj["studies"]
-        if not isinstance(studies, list):
-            raise RecordError(source, '"studies" is not a list')
-        if len(studies) != 1:
-            raise RecordError(
-                source,
-                f"a search response must hold exactly one study to make one sheet "
-                f"(it holds {len(studies)})",
-            )
-        return studies[0]
-    return obj
+    """Accept a search response that holds exactly one study."""
+    studies = search_studies(obj, source)
+    if studies is None:
+        return obj
+    if len(studies) != 1:
+        raise RecordError(
+            source,
+            f"a search response must hold exactly one study to make one sheet "
+            f"(it holds {len(studies)})",
+        )
+    return studies[0]
+
+
+def classic_study(obj: Any) -> dict[str, Any] | None:
+    """The ``Study`` of a classic ClinicalTrials.gov JSON document (``{"FullStudy": {"Study":
+    ...}}``, one entry of ``FullStudies``, or the ``Study`` itself); None for anything else."""
+    if isinstance(obj, dict) and isinstance(obj.get("FullStudy"), dict):
+        obj = obj["FullStudy"]
+    if isinstance(obj, dict) and isinstance(obj.get("Study"), dict):
+        obj = obj["Study"]
+    if isinstance(obj, dict) and "ProtocolSection" in obj and "protocolSection" not in obj:
+        return obj
+    return None
 
 
 def trial_from_study(study: Any, source: str) -> Trial:

@@ -9,12 +9,14 @@ cache (cache.py).
   record is used without any request, so a second run is offline-safe. ``refresh=True``
   asks the API again; ``offline=True`` never does and says so when the cache is empty.
 - A fetched record is mapped onto `Trial` before it is cached, so an answer that is not a
-  usable study never enters the cache.
+  usable study never enters the cache; lone surrogates in its text become U+FFFD first, so
+  nothing after it (the cache, a saved file, the sheet) meets text it cannot encode.
+- A cached record that is damaged or holds another study is fetched again (``offline``: an
+  error naming the file).
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -25,6 +27,7 @@ from sheets.files import write_atomic
 from sheets.model import Trial
 from sheets.sources.cache import RecordCache
 from sheets.sources.ctgov import ClinicalTrialsClient, looks_like_nct, normalise_nct
+from sheets.sources.limits import json_bytes, read_head, replace_lone_surrogates
 from sheets.sources.record import HEAD_BYTES, load_trial, record_format, trial_from_study
 
 # "NCT123", "nct 0761": meant as a number, so say what is wrong with it rather than "no such file"
@@ -52,14 +55,14 @@ def is_record_source(spec: str) -> bool:
     """Whether ``spec`` names a record (an NCT number, or a JSON or XML file) rather than a
     plain text file of eligibility criteria."""
     path = Path(spec)
+    if path.exists() and not path.is_file() and not path.is_dir():
+        return True  # a FIFO or a device: reading it as a record refuses it without blocking
     if not path.is_file():
         return looks_like_nct(spec) or bool(_ALMOST_NCT.fullmatch(spec))
     try:
-        with path.open("rb") as file:
-            head = file.read(HEAD_BYTES)
-    except OSError:
-        return False
-    return record_format(head) != ""
+        return record_format(read_head(path, HEAD_BYTES)) != ""
+    except RecordError:
+        return True  # gone or changed since: reading it as a record says what is wrong
 
 
 def fetch_records(
@@ -84,7 +87,7 @@ def fetch_records(
         for nct_id in numbers:
             study = source.study(nct_id)
             target = Path(out_dir) / f"{nct_id}.json"
-            write_atomic(target, json.dumps(study, ensure_ascii=False, indent=2).encode("utf-8"))
+            write_atomic(target, json_bytes(study, indent=2))
             written.append(target)
     return written
 
@@ -137,7 +140,7 @@ class RecordSource:
                 nct_id,
                 f"not in the record cache ({self.cache.root}), and --offline forbids fetching it",
             )
-        study = self._api().get_study(nct_id)
+        study = replace_lone_surrogates(self._api().get_study(nct_id), nct_id)
         trial_from_study(study, nct_id)  # refuse what cannot become a sheet before caching it
         self.cache.put(nct_id, study)
         return study

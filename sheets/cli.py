@@ -143,6 +143,7 @@ def make(
     api_url: str | None, offline: bool, refresh: bool,
 ) -> None:  # fmt: skip
     """Make the question sheet for RECORD: a study file (JSON or XML) or an NCT number."""
+    from sheets import deadline
     from sheets.pipeline import write_sheet
     from sheets.sources.resolve import resolve_trial
 
@@ -150,7 +151,9 @@ def make(
     options = options_from_flags(sheet_flags)
     trial = resolve_trial(record, api_url=api_url, offline=offline, refresh=refresh)
     ctx.meta["sheets.sources.record"] = trial.source
-    written = write_sheet(trial, output or Path(f"{trial.nct_id}.pdf"), options)
+    seconds = deadline.SHEET_SECONDS
+    with deadline.time_limit(seconds, deadline.over_time(trial.source, seconds)):
+        written = write_sheet(trial, output or Path(f"{trial.nct_id}.pdf"), options)
     click.echo(f"Wrote {written}")
 
 
@@ -194,6 +197,8 @@ def batch(
             items, output_dir, options, workers=workers, force=force,
             booklet=booklet, duplex=duplex, on_result=advance,
         )
+    for warning in report.warnings:
+        click.echo(f"Warning: {warning}", err=True)
     written = write_report(report, report_path or output_dir / "sheets-batch-report.json")
     print_summary(report, written)
     if report.interrupted:
@@ -268,3 +273,41 @@ def readability(folder: Path) -> None:
     from sheets.plain import format_report, readability_report
 
     click.echo(format_report(readability_report(folder)))
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port to listen on.")
+@click.option("--workers", type=click.IntRange(1, 64), help="Processes making sheets. Default: one per core.")
+@click.option(
+    "--queue", type=click.IntRange(0, 10_000), default=32, show_default=True,
+    help="Sheets that may wait for a worker; past that the page answers 503 (busy).",
+)
+@click.option(
+    "--rate-limit", type=click.IntRange(1, 100_000), default=60, show_default=True,
+    help="Sheets and previews one client address may ask for a minute.",
+)
+@click.option(
+    "--api-url", envvar="SHEETS_API_URL", metavar="URL",
+    help="ClinicalTrials.gov API v2 address (or a mirror). Default: https://clinicaltrials.gov/api/v2",
+)
+@click.option("--offline", is_flag=True, help="Use only cached records; never use the network.")
+def serve(host: str, port: int, workers: int | None, queue: int, rate_limit: int,
+          api_url: str | None, offline: bool) -> None:  # fmt: skip
+    """Serve the web page: type an NCT number or upload a record, preview the sheet, download
+    the PDF; and its API (/sheets/NCT....pdf, /sheets/NCT....json, POST /sheets)."""
+    try:
+        from sheets.web import app as web
+    except ImportError as error:
+        raise click.ClickException(
+            f"the web page needs the web extra ({error.name} is missing): "
+            "pip install 'trial-sheets[web]'"
+        ) from None
+    from sheets.sources.ctgov import api_url as checked_api_url
+
+    settings = web.WebSettings(
+        workers=workers or os.cpu_count() or 1, queue=queue, rate_limit=rate_limit,
+        api_url=checked_api_url(api_url), offline=offline,
+    )  # fmt: skip
+    click.echo(f"Serving trial sheets on http://{host}:{port}/ (Ctrl-C stops)")
+    web.serve(settings, host=host, port=port)

@@ -32,12 +32,12 @@ from __future__ import annotations
 
 import base64
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sheets.errors import SheetsError
+from sheets.files import read_regular
 from sheets.model import Contact
 
 MAX_LOGO_BYTES = 512 * 1024
@@ -86,15 +86,10 @@ class ClinicConfig:
 
 def load_clinic(path: Path | str) -> ClinicConfig:
     """Read and check a clinic file; any problem is one `SheetsError` naming file and key."""
-    from sheets.options import PAPER_SIZES, check_link_template, questions_from_file
+    from sheets.options import PAPER_SIZES, check_link_template, questions_from_file, read_toml
 
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        raise SheetsError(f"{path}: no such clinic file") from None
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise SheetsError(f"{path}: cannot read the clinic file ({error})") from None
+    data = read_toml(path, "clinic file")
     _check_keys(path, data)
     clinic, contact, sheet = (data.get(name, {}) for name in ("clinic", "contact", "sheet"))
     mode = _text(path, contact, "contact", "mode") or "add"
@@ -140,12 +135,12 @@ def load_clinic(path: Path | str) -> ClinicConfig:
 
 def logo_data_url(logo: Path, config: Path) -> str:
     """The logo as a ``data:`` URL, after checking it is a small PNG, JPEG or harmless SVG."""
+    from sheets.options import unreadable
+
     try:
-        data = logo.read_bytes()
-    except OSError as error:
-        raise SheetsError(f'{config}: "clinic.logo": cannot read {logo} ({error.strerror})') from None
-    if len(data) > MAX_LOGO_BYTES:
-        raise SheetsError(f'{config}: "clinic.logo": {logo} is larger than 512 KB')
+        data = read_regular(logo, limit=MAX_LOGO_BYTES, what="logo")
+    except SheetsError as error:
+        raise SheetsError(f'{config}: "clinic.logo": {logo}: {unreadable("logo", logo, error)}') from None
     if data.startswith(_PNG):
         kind = "image/png"
     elif data.startswith(_JPEG):

@@ -6,10 +6,11 @@ import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from sheets.errors import SheetsError
+from sheets.files import read_regular
 
 if TYPE_CHECKING:
     from sheets.clinic import Clinic
@@ -19,6 +20,7 @@ PAPER_SIZES = ("letter", "a4")
 # PDF/A-3b (archiving). Both are WeasyPrint variant names.
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b")
 DEFAULT_LINK_TEMPLATE = "https://clinicaltrials.gov/study/{nct_id}"
+MAX_TOML_BYTES = 1024 * 1024  # a clinic or questions file is a few hundred bytes
 
 
 @dataclass(frozen=True)
@@ -71,14 +73,38 @@ def check_link_template(template: str) -> None:
         raise SheetsError(f"link template {template[:60]!r} is not a usable web address")
 
 
+def read_toml(path: Path, what: str) -> dict[str, Any]:
+    """A small TOML file the user named (``what``: "clinic file", "questions file"), read as a
+    regular file of at most 1 MiB, so a FIFO or /dev/zero is refused at once; any problem,
+    nesting too deep for the parser included, is one `SheetsError` "{path}: ..."."""
+    try:
+        raw = read_regular(path, limit=MAX_TOML_BYTES, what=what)
+    except SheetsError as error:
+        if str(error).endswith(": no such file"):
+            raise SheetsError(f"{path}: no such {what}") from None
+        raise SheetsError(f"{path}: {unreadable(what, path, error)}") from None
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise SheetsError(f"{path}: cannot read the {what} ({error})") from None
+    except RecursionError:
+        raise SheetsError(f"{path}: cannot read the {what} (it is nested too deeply)") from None
+
+
+def unreadable(what: str, path: Path, error: SheetsError) -> str:
+    """`files.read_regular`'s "{what} {path}: problem", said of the file: "the logo is not a
+    regular file (...)", "cannot read the logo (no such file)"."""
+    problem = str(error).removeprefix(f"{what} {path}: ")
+    if problem.startswith("is "):
+        return f"the {what} {problem}"
+    if problem.startswith("cannot read it (") and problem.endswith(")"):
+        problem = problem.removeprefix("cannot read it (").removesuffix(")")
+    return f"cannot read the {what} ({problem})"
+
+
 def questions_from_file(path: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """A clinic's own questions from TOML: ``[doctor] questions = [...]``, ``[coordinator] ...``."""
-    try:
-        data = tomllib.loads(Path(path).read_text("utf-8"))
-    except FileNotFoundError:
-        raise SheetsError(f"{path}: no such questions file") from None
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise SheetsError(f"{path}: cannot read the questions file ({error})") from None
+    data = read_toml(Path(path), "questions file")
     found = []
     for who in ("doctor", "coordinator"):
         section = data.get(who, {})

@@ -11,7 +11,7 @@ from pathlib import Path
 from sheets.model import Trial
 from sheets.options import SheetOptions
 
-__all__ = ["render_html", "render_pdf", "write_sheet"]
+__all__ = ["render_html", "render_pdf", "render_record", "write_sheet"]
 
 
 def render_html(trial: Trial, options: SheetOptions | None = None) -> str:
@@ -38,3 +38,12 @@ def write_sheet(trial: Trial, path: Path | str, options: SheetOptions | None = N
     pdf = render_pdf(trial, options)
     write_atomic(path, pdf)
     return path
+
+
+def render_record(data: bytes, options: SheetOptions | None = None, *, source: str) -> bytes:
+    """Record bytes (JSON or XML, as a record file holds them) -> the sheet's PDF bytes: the one
+    call the web page, a batch worker and a cluster node make. ``source`` names the record in
+    any `RecordError` ("NCT06171568", "upload.json"); nothing is read from or written to disk."""
+    from sheets.sources.record import trial_from_bytes
+
+    return render_pdf(trial_from_bytes(data, source), options)

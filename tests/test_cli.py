@@ -142,3 +142,18 @@ def test_a_sheet_made_from_a_file_never_loads_the_http_client(tmp_path):
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False" and out.read_bytes().startswith(b"%PDF-")
+
+
+def test_make_stops_a_sheet_at_its_time_limit_in_one_line(runner, tmp_path, monkeypatch):
+    monkeypatch.setattr("sheets.deadline.SHEET_SECONDS", 0.01)  # any real sheet takes longer
+    out = tmp_path / "out.pdf"
+    result = runner.invoke(main, ["make", str(SEED_RECORD), "-o", str(out)])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        f"Error: {SEED_RECORD}: making the sheet took longer than 0.01 s, so it was stopped "
+        "(a very large record, or a clinic template that loops?)"
+    ]
+    assert not out.exists() and list(tmp_path.glob("*.part")) == []
+    import signal
+
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)  # no alarm left to go off later

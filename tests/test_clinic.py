@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import struct
+import subprocess
+import sys
+import time
 import zlib
 from pathlib import Path
 
@@ -156,7 +160,7 @@ def test_a_self_contained_svg_logo_is_drawn_in_the_header(tmp_path):
         ('[contact]\nphone = "1"\nmode = "merge"\n', '"contact.mode" must be "add" or "replace"'),
         ('[contact]\nemail = "not an address"\n', '"contact.email" \'not an address\' is not an email'),
         ('[contact]\nname = "Desk"\n', '"[contact]" needs a phone or an email'),
-        ('[clinic]\nlogo = "missing.png"\n', '"clinic.logo": cannot read'),
+        ('[clinic]\nlogo = "missing.png"\n', 'missing.png: cannot read the logo (no such file)'),
         ('[clinic]\nlogo = "clinic.toml"\n', '"clinic.logo": ' ),
         ('[clinic]\ntemplates = "nowhere"\n', '"clinic.templates": '),
         ('[sheet]\npaper = "legal"\n', '"sheet.paper" must be letter or a4'),
@@ -285,3 +289,88 @@ def test_a_clinic_template_can_replace_any_section_by_its_block(tmp_path):
     text = " ".join(text_of(render_pdf(load_trial(SEED_RECORD), options)).split())
     assert "Call our research desk: 555-0199." in text
     assert "Where it runs and whom to contact" not in text and "Questions for your doctor" in text
+
+
+BROKEN = {
+    "not found": ('{% include "notes.html" %}', 2, "no template named 'notes.html'"),
+    "syntax error": ("{% if %}", 2, "syntax error: Expected an expression"),
+    "undefined name": ("{{ sheet.nickname }}", 2, "has no attribute 'nickname' (the sheet has no such name)"),
+    "unknown variable": ("{{ clinic_motto }}", 2, "'clinic_motto' is undefined"),
+    # a loop names a line on it: here the include (2), or the extends it comes back to (1)
+    "includes itself": ('{% include "sheet.html" %}', "", "includes, extends or calls itself without end"),
+    "calls itself": ("{% macro again() %}{{ again() }}{% endmacro %}{{ again() }}", 2, "calls itself without end"),
+    "not UTF-8": (b"caf\xe9".decode("latin-1"), 2, "the template is not UTF-8 text"),
+}
+
+
+@pytest.mark.parametrize(("body", "line", "problem"), BROKEN.values(), ids=BROKEN.keys())
+def test_a_broken_clinic_template_is_one_line_naming_its_file_and_line(tmp_path, body, line, problem):
+    templates = tmp_path / "c" / "templates"
+    templates.mkdir(parents=True)
+    text = '{% extends "default:sheet.html" %}{% block clinic_header %}\n' + body + "\n{% endblock %}"
+    (templates / "sheet.html").write_bytes(text.encode("latin-1" if "not UTF-8" in problem else "utf-8"))
+    path = clinic_file(tmp_path / "c", '[clinic]\ntemplates = "templates"\n')
+    code, output, pdf = make(tmp_path, "--clinic", str(path))
+    assert code == 1 and pdf == b"", output
+    lines = output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"Error: {templates / 'sheet.html'}, line {line}"), lines
+    assert problem in lines[0], lines
+
+
+def test_a_broken_clinic_template_stops_a_batch_before_any_sheet(tmp_path):
+    templates = tmp_path / "c" / "templates"
+    templates.mkdir(parents=True)
+    (templates / "sheet.html").write_text('{% extends "default:sheet.html" %}\n{% block x %}', "utf-8")
+    path = clinic_file(tmp_path / "c", '[clinic]\ntemplates = "templates"\n')
+    result = CliRunner().invoke(main, ["batch", str(RECORD), "-o", str(tmp_path / "out"), "--clinic", str(path)])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"Error: {templates / 'sheet.html'}, line 2: syntax error"), lines
+    assert not list((tmp_path / "out").glob("*.pdf"))
+
+
+def test_a_template_error_at_render_time_fails_each_record_of_a_batch_in_one_line(tmp_path):
+    templates = tmp_path / "c" / "templates"
+    templates.mkdir(parents=True)
+    (templates / "sheet.html").write_text(
+        '{% extends "default:sheet.html" %}{% block clinic_header %}\n{{ clinic_motto }}{% endblock %}', "utf-8"
+    )
+    path = clinic_file(tmp_path / "c", '[clinic]\ntemplates = "templates"\n')
+    result = CliRunner().invoke(main, ["batch", str(RECORD), "-o", str(tmp_path / "out"), "--clinic", str(path)])
+    assert result.exit_code == 1, result.output
+    assert (f"failed: {RECORD}: {templates / 'sheet.html'}, line 2: 'clinic_motto' is undefined"
+            in " ".join(result.output.split()))  # fmt: skip
+
+
+def sheets_command(*args: str) -> subprocess.CompletedProcess:
+    """`sheets` in its own process, so a hang fails the test instead of stopping it."""
+    command = [str(Path(sys.executable).parent / "sheets"), *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=30)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero"])
+@pytest.mark.parametrize("role", ["clinic file", "logo", "questions file"])
+def test_a_fifo_or_dev_zero_as_clinic_file_logo_or_questions_is_refused_at_once(tmp_path, kind, role):
+    if kind == "fifo":
+        special = tmp_path / "special"
+        os.mkfifo(special)  # no writer: reading it would wait for ever
+    else:
+        special = Path("/dev/zero")  # endless: reading it would fill the memory
+    if role == "logo":
+        path = clinic_file(tmp_path / "c", f'[clinic]\nlogo = "{special}"\n')
+        args = ["--clinic", str(path)]
+    else:
+        args = ["--clinic" if role == "clinic file" else "--questions", str(special)]
+    started = time.monotonic()
+    result = sheets_command("make", str(RECORD), "-o", str(tmp_path / "sheet.pdf"), *args)
+    assert time.monotonic() - started < 20
+    assert result.returncode == 1, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(special) in lines[0] and "not a regular file" in lines[0], lines
+    assert not (tmp_path / "sheet.pdf").exists()
+
+
+def test_a_clinic_file_nested_too_deeply_is_one_line(tmp_path):
+    path = clinic_file(tmp_path / "c", "x = " + "[" * 5000 + "]" * 5000 + "\n")
+    code, output, _ = make(tmp_path, "--clinic", str(path))
+    assert code == 1 and output.strip() == f"Error: {path}: cannot read the clinic file (it is nested too deeply)"

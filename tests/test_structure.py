@@ -2,8 +2,8 @@
 
 Stages in order: the shared core (model, errors, options, i18n, ...), sources/ (record ->
 Trial), plain/ (criteria in plain English), content/ (Trial -> Sheet), render/ (Sheet -> HTML
--> PDF), pipeline.py (the chain), batch/ (many sheets), cli.py. Only the package face,
-sheets/__init__.py, names things from every stage.
+-> PDF), pipeline.py (the chain), batch/ (many sheets), web/ (the web page), cli.py. Only the
+package face, sheets/__init__.py, names things from every stage.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "sheets"
-STAGES = ["core", "sources", "plain", "content", "render", "pipeline", "batch", "cli"]
+STAGES = ["core", "sources", "plain", "content", "render", "pipeline", "batch", "web", "cli"]
 
 
 def module_name(path: Path) -> str:
@@ -76,7 +76,7 @@ def test_no_import_cycle_among_the_modules():
 
 
 def test_every_stage_package_says_what_it_takes_and_gives():
-    for stage in ("sources", "plain", "content", "render", "batch"):
+    for stage in ("sources", "plain", "content", "render", "batch", "web"):
         doc = ast.get_docstring(ast.parse((PACKAGE / stage / "__init__.py").read_text("utf-8")))
         assert doc and "Takes" in doc and ("gives" in doc or "Gives" in doc), stage
 
@@ -88,7 +88,7 @@ def test_the_readme_table_names_every_module_of_each_package_and_only_those():
     for row in table.splitlines()[2:]:
         _, _, package, modules, _ = row.split("|")
         rows[package.strip().strip("`")] = set(re.findall(r"`(\w+\.py)`", modules))
-    for stage in ("sources", "plain", "content", "render", "batch"):
+    for stage in ("sources", "plain", "content", "render", "batch", "web"):
         on_disk = {p.name for p in (PACKAGE / stage).glob("*.py")} - {"__init__.py"}
         assert rows[f"sheets/{stage}/"] == on_disk, stage
 

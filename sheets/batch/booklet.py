@@ -138,12 +138,13 @@ def _cover(sheets: list[BookletSheet], counts: list[int], options: SheetOptions,
 
 def _render_cover(lines: list[CoverLine], options: SheetOptions) -> bytes:
     from sheets.content import labels as wording
-    from sheets.render.html import environment
+    from sheets.render.html import render_template
     from sheets.render.pdf import default_renderer
 
     with i18n.using(options.lang):
         pages = sum(line.pages for line in lines)
-        html = environment(options.template_dirs).get_template(COVER_TEMPLATE).render(
+        html = render_template(
+            COVER_TEMPLATE, options.template_dirs,
             title=_title(options), clinic=options.clinic, lines=lines, lang=options.lang,
             made=wording.today_phrase(options.generated_on), t=i18n.Catalogue(options.lang),
             summary=i18n.text("cover.summary", trials=wording.count_phrase(len(lines), "trial"),

@@ -1,19 +1,19 @@
 """Many sheets at once: parallel, incremental and safe to kill.
 
 Owns the run: which records need a sheet (manifest.py decides what is up to date), handing
-them to worker processes, writing each PDF as it lands and reporting every record's fate.
-It does not find the records (inputs.py) or lay out sheets (the public `render_pdf`).
+them to worker processes (worker.py), writing each PDF as it lands and reporting every
+record's fate. It does not find the records (inputs.py) or lay out sheets (the public
+`render_pdf`).
 
-- Workers: one process per core by default. Each keeps WeasyPrint warm (one
-  FontConfiguration and parsed stylesheet, `pdf.default_renderer`) and is replaced after
-  ``recycle_after`` sheets, so memory stays bounded over thousands of sheets. Workers come
-  from a fork server that has WeasyPrint imported already, so a replacement starts fast.
-- Failures: a record that cannot be made is reported with its one-line reason and skipped;
-  the others are made. A worker that dies takes only its sheets in flight with it.
+- Workers: one process per core by default, each keeping WeasyPrint warm and making one
+  sheet at a time, so a record that crashes its worker, runs past its time limit or hangs
+  fails alone, in one line, and every other record is made (worker.py).
+- Clinic: a clinic's templates and stylesheets are checked once before any worker starts,
+  so a broken one is one line, not a failure per record.
 - Safety: only this process writes, atomically (files.write_atomic: a temporary
   ``.NAME.pdf.*.part`` renamed into place), then records the PDF in the manifest. A batch
-  killed at any moment leaves whole PDFs only; the next run removes stray ``.part`` files
-  and makes only what is missing or changed.
+  killed at any moment leaves whole PDFs only and no process behind; the next run removes
+  stray ``.part`` files and makes only what is missing or changed.
 """
 
 from __future__ import annotations
@@ -21,25 +21,24 @@ from __future__ import annotations
 import csv
 import io
 import json
-import multiprocessing
 import os
 import signal
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from sheets import deadline
 from sheets.batch.inputs import RecordInput
 from sheets.batch.manifest import Manifest, options_fingerprint, record_hash
+from sheets.batch.worker import FAILED, MADE, WorkerPool
 from sheets.errors import SheetsError
 from sheets.files import write_atomic
 from sheets.options import SheetOptions
 
-MADE, UNCHANGED, FAILED, DUPLICATE = "made", "unchanged", "failed", "duplicate"
+UNCHANGED, DUPLICATE = "unchanged", "duplicate"
 REPORT_FIELDS = ("record", "status", "output", "error", "seconds")
 # Sheets per worker before it is replaced. WeasyPrint's layout (Pango, in C) keeps about 30 KB
 # a sheet even with one FontConfiguration, so a worker that never restarts grows without end
@@ -70,6 +69,7 @@ class BatchReport:
     seconds: float = 0.0
     interrupted: bool = False
     booklet: Path | None = None
+    warnings: list[str] = field(default_factory=list)  # one line each: a bad manifest entry, say
 
     @property
     def counts(self) -> Counter:
@@ -98,26 +98,31 @@ def run_batch(
     booklet: Path | str | None = None,
     duplex: bool = False,
     on_result: Callable[[SheetResult], None] | None = None,
+    time_limit: float | None = None,
 ) -> BatchReport:
     """Make ``NCT<number>.pdf`` in ``out_dir`` for every record that needs one, then the
-    booklet of every sheet the inputs name (made now or up to date), in input order."""
+    booklet of every sheet the inputs name (made now or up to date), in input order.
+    ``time_limit``: seconds a sheet may take (default `deadline.SHEET_SECONDS`)."""
     started = time.perf_counter()
     out_dir = Path(out_dir)
     options = options or SheetOptions()
+    check_clinic(options)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise SheetsError(f"cannot make the output folder {out_dir}: {error.strerror}") from None
     remove_stray_parts(out_dir)
     run = _Run(out_dir, options, items, force, on_result)
+    seconds = time_limit or deadline.SHEET_SECONDS
     try:
-        run.report.interrupted = not run.render(workers or default_workers(), recycle_after)
+        run.report.interrupted = not run.render(workers or default_workers(), recycle_after, seconds)
     except KeyboardInterrupt:  # a second Ctrl-C, or a run outside the main thread
         run.report.interrupted = True
     finally:
         run.manifest.compact()
     report = run.report
     report.results = [r for r in run.results if r is not None]
+    report.warnings = run.manifest.warnings
     if booklet is not None and not report.interrupted:
         from sheets.batch.booklet import BookletSheet, make_booklet
 
@@ -128,6 +133,23 @@ def run_batch(
         report.booklet = make_booklet(sheets, booklet, options, duplex=duplex)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def check_clinic(options: SheetOptions) -> None:
+    """A clinic's templates compile and its stylesheets are readable files inside its folder;
+    else one `SheetsError`, before any sheet."""
+    if not options.template_dirs:
+        return
+    from sheets.render.confined import MAX_ASSET_BYTES, read_inside
+    from sheets.render.html import check_templates
+
+    check_templates(options.template_dirs)
+    for folder in options.template_dirs:
+        for name in ("sheet.css", "large-print.css"):
+            try:
+                read_inside(folder, name, limit=MAX_ASSET_BYTES)
+            except FileNotFoundError:
+                pass
 
 
 def remove_stray_parts(out_dir: Path) -> None:
@@ -155,7 +177,7 @@ class _Run:
         self.results[index] = result
         self.on_result(result)
 
-    def jobs(self) -> Iterator[tuple[int, str, bytes, str]]:
+    def jobs(self) -> Iterator[tuple[tuple[int, str, str], str, bytes]]:
         """Records that need a sheet; the others are settled here without a worker."""
         seen: dict[str, str] = {}
         for index, item in enumerate(self.items):
@@ -164,9 +186,10 @@ class _Run:
                 continue
             try:
                 data = item.read()
-            except OSError as error:
-                problem = f"{item.label}: cannot read the file ({error.strerror})"
-                self.finish(index, SheetResult(item.label, FAILED, error=problem))
+            except (OSError, SheetsError) as error:
+                problem = str(error) if isinstance(error, SheetsError) else error.strerror
+                line = f"{item.label}: cannot read the file ({problem})"
+                self.finish(index, SheetResult(item.label, FAILED, error=" ".join(line.split())))
                 continue
             digest = record_hash(data, self.fingerprint)
             if digest in seen:
@@ -183,69 +206,37 @@ class _Run:
                 )  # fmt: skip
                 self.finish(index, result)
                 continue
-            yield index, item.label, data, digest
+            yield (index, item.label, digest), item.label, data
 
-    def render(self, workers: int, recycle_after: int) -> bool:
+    def render(self, workers: int, recycle_after: int, seconds: float) -> bool:
         """Make every sheet that needs it; False when Ctrl-C stopped the run first.
 
         Ctrl-C is a request, read between sheets: the sheets in flight land (written and
         recorded in the manifest), no more start, and no sheet is ever half-recorded."""
-        jobs = self.jobs()
-        pool = _pool(workers, recycle_after, self.options)
-        in_flight: dict[Future, tuple[int, str, str]] = {}
-        all_started = False
-        with _CtrlC() as ctrl_c:
-            try:
-                while not ctrl_c.pressed:
-                    while len(in_flight) < 2 * workers and not all_started:
-                        started = next(jobs, None)
-                        all_started = started is None
-                        if started is not None:
-                            index, label, data, digest = started
-                            in_flight[pool.submit(make_one, label, data)] = (index, label, digest)
-                    if not in_flight:
-                        return True
-                    done, _ = wait(in_flight, timeout=0.2, return_when=FIRST_COMPLETED)
-                    broken = False
-                    for future in done:
-                        broken |= self.land(future, *in_flight.pop(future))
-                    if broken:  # a worker died (killed, out of memory): carry on with a new pool
-                        pool.shutdown(wait=False, cancel_futures=True)
-                        for future, job in in_flight.items():
-                            self.land(future, *job)
-                        in_flight.clear()
-                        pool = _pool(workers, recycle_after, self.options)
-                # Workers ignore Ctrl-C: let the sheets in flight land, start no more, then stop.
-                pool.shutdown(wait=True, cancel_futures=True)
-                landed = [self.land(f, *job) for f, job in in_flight.items() if not f.cancelled()]
-                return all_started and len(landed) == len(in_flight)
-            finally:
-                pool.shutdown(wait=True, cancel_futures=True)
+        pool = WorkerPool(workers, self.options, recycle_after=recycle_after, seconds=seconds)
+        with _CtrlC() as ctrl_c, pool:
+            for (key, _, _), made in pool.run(self.jobs(), lambda: ctrl_c.pressed):
+                self.land(made, *key)
+            return pool.all_started
 
-    def land(self, future: Future, index: int, label: str, digest: str) -> bool:
-        """Write a finished sheet and record it; True when its worker had died."""
-        try:
-            made = future.result()
-        except BrokenProcessPool:
-            problem = f"{label}: the worker process stopped unexpectedly (out of memory?)"
-            self.finish(index, SheetResult(label, FAILED, error=problem))
-            return True
+    def land(self, made: dict, index: int, label: str, digest: str) -> None:
+        """Write a finished sheet and record it."""
         if made["status"] == FAILED:
             self.finish(index, SheetResult(label, FAILED, **_fields(made, "error")))
-            return False
+            return
         nct_id = made["nct_id"]
         if nct_id in self.written:
             note = (
                 f"{label}: the same trial ({nct_id}) as {self.written[nct_id]}, whose sheet is kept"
             )
             self.finish(index, SheetResult(label, DUPLICATE, error=note, nct_id=nct_id))
-            return False
+            return
         target = self.out_dir / f"{nct_id}.pdf"
         try:
             write_atomic(target, made["pdf"])
         except SheetsError as error:
             self.finish(index, SheetResult(label, FAILED, error=str(error), nct_id=nct_id))
-            return False
+            return
         self.written[nct_id] = label
         self.manifest.add({
             "nct_id": nct_id, "hash": digest, "output": target.name,
@@ -254,7 +245,6 @@ class _Run:
         })  # fmt: skip
         result = SheetResult(label, MADE, output=str(target), **_fields(made, "nct_id", "title"))
         self.finish(index, result)
-        return False
 
 
 class _CtrlC:
@@ -284,68 +274,6 @@ def _fields(made: dict, *names: str) -> dict:
     return {name: made[name] for name in keep}
 
 
-def _pool(workers: int, recycle_after: int, options: SheetOptions) -> ProcessPoolExecutor:
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    if "forkserver" in methods:
-        context.set_forkserver_preload(["sheets.render.pdf", "sheets.content.build", "sheets.sources.record"])
-    return ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, max_tasks_per_child=recycle_after,
-        initializer=start_worker, initargs=(options,),
-    )  # fmt: skip
-
-
-# In each worker process
-
-
-_options: SheetOptions | None = None
-
-
-def start_worker(options: SheetOptions) -> None:
-    """Warm the worker once: the options, the fonts and the parsed stylesheet."""
-    global _options
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the batch decides when to stop
-    _options = options
-    from sheets.render.pdf import default_renderer
-
-    default_renderer(options.template_dirs)
-
-
-def make_one(label: str, data: bytes) -> dict:
-    """One record's PDF bytes, or its one-line error; never raises for a bad record."""
-    from sheets.content.standing import next_change
-    from sheets.pipeline import render_pdf
-    from sheets.sources.record import trial_from_bytes
-
-    start = time.perf_counter()
-    made: dict = {"worker": os.getpid()}
-    try:
-        trial = trial_from_bytes(data, label)
-        assert _options is not None
-        changes = next_change(trial, _options.generated_on)
-        made.update(status=MADE, pdf=render_pdf(trial, _options), nct_id=trial.nct_id,
-                    title=trial.title, valid_until=changes.isoformat() if changes else "")  # fmt: skip
-    except SheetsError as error:
-        made.update(status=FAILED, error=str(error))
-    except Exception as error:  # noqa: BLE001 - a bug, but one record must not stop the batch
-        made.update(status=FAILED, error=f"{label}: unexpected failure "
-                    f"({type(error).__name__}: {error}); this is a bug in trial-sheets")  # fmt: skip
-    made["seconds"] = round(time.perf_counter() - start, 4)
-    made["worker_rss_kib"] = _rss_kib()
-    return made
-
-
-def _rss_kib() -> int:
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
 # The machine-readable report
 
 
@@ -356,13 +284,13 @@ def write_report(report: BatchReport, path: Path | str) -> Path:
     rows = [{k: v for k, v in asdict(r).items() if k in REPORT_FIELDS} for r in report.results]
     if path.suffix.lower() == ".json":
         body = {"seconds": round(report.seconds, 3), "interrupted": report.interrupted,
-                "counts": dict(report.counts), "records": rows}  # fmt: skip
-        data = json.dumps(body, ensure_ascii=False, indent=1).encode("utf-8")
+                "counts": dict(report.counts), "warnings": report.warnings, "records": rows}  # fmt: skip
+        data = json.dumps(body, ensure_ascii=False, indent=1).encode("utf-8", "backslashreplace")
     else:
         text = io.StringIO()
         writer = csv.DictWriter(text, fieldnames=REPORT_FIELDS, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
-        data = text.getvalue().encode("utf-8")
+        data = text.getvalue().encode("utf-8", "backslashreplace")
     write_atomic(path, data, what="the report ")
     return path

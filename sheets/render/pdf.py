@@ -10,6 +10,8 @@ network, no redirects, for HTML, stylesheets and attachments alike.
 from __future__ import annotations
 
 import logging
+import mimetypes
+import os
 import warnings
 from functools import cache
 from pathlib import Path
@@ -18,8 +20,17 @@ from urllib.request import url2pathname
 
 from sheets.content.sheet import Sheet
 from sheets.errors import SheetsError
+from sheets.render.confined import MAX_ASSET_BYTES, read_inside
 from sheets.render.html import render_html
-from sheets.render.weasy import CSS, HTML, FontConfiguration, URLFetcher, path2url
+from sheets.render.weasy import (
+    CSS,
+    HTML,
+    FontConfiguration,
+    URLFetcher,
+    URLFetcherResponse,
+    URLFetchingError,
+    path2url,
+)
 from sheets.resources import fonts_dir, templates_dir
 
 STYLESHEET = "sheet.css"
@@ -30,21 +41,41 @@ LOGGER = logging.getLogger("weasyprint")
 
 
 class ConfinedFetcher(URLFetcher):
-    """Serves ``data:`` URLs and files under the allowed folders; refuses everything else."""
+    """Serves ``data:`` URLs and files under the allowed folders; refuses everything else.
+
+    A file is read here, through `confined.read_inside`: a regular file inside its folder
+    (no link out of it, no FIFO or device), at most 32 MiB. The response carries the bytes
+    and no path, so WeasyPrint never opens the file again by its name."""
 
     def __init__(self, allowed_dirs: tuple[Path, ...]):
         super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False, timeout=1)
-        self.allowed_dirs = tuple(d.resolve() for d in allowed_dirs)
+        self.allowed_dirs = tuple(dict.fromkeys(
+            form for d in allowed_dirs for form in (d.resolve(), Path(os.path.abspath(d)))
+        ))  # fmt: skip
 
     def fetch(self, url, headers=None):
-        scheme = urlsplit(url).scheme.lower()
-        if scheme == "file":
-            path = Path(url2pathname(urlsplit(url).path)).resolve()
-            if not any(path.is_relative_to(d) for d in self.allowed_dirs):
-                raise ValueError(f"refused to load {url}: outside the bundled assets")
-        elif scheme != "data":
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme != "file":
             raise ValueError(f"refused to load {url}: sheets load no network resources")
-        return super().fetch(url, headers)
+        path = Path(os.path.normpath(url2pathname(parts.path)))
+        folder = next((d for d in self.allowed_dirs if path.is_relative_to(d)), None)
+        if folder is None:
+            raise ValueError(f"refused to load {url}: outside the bundled assets")
+        try:
+            data = read_inside(folder, path.relative_to(folder), limit=MAX_ASSET_BYTES)
+        except SheetsError as error:
+            raise ValueError(f"refused to load {url}: {error}") from None
+        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return _Loaded(url, data, {"Content-Type": kind})
+
+
+class _Loaded(URLFetcherResponse):
+    """A file's bytes as read once: no ``path``, so nothing is read again by name."""
+
+    path = None
 
 
 class PdfRenderer:
@@ -71,15 +102,19 @@ class PdfRenderer:
         return CSS(filename=str(path), url_fetcher=self.fetcher, font_config=self.font_config)
 
     def _clinic_sheets(self, folders: tuple[Path, ...], name: str) -> list[CSS]:
+        """A clinic's stylesheet, checked (one line naming it when refused), then loaded
+        through the confined fetcher like every file it refers to."""
         sheets = []
-        for path in (folder / name for folder in folders):
+        for folder in folders:
             try:
-                if path.is_file():
-                    sheets.append(self._stylesheet(path))
-            except OSError as error:
-                raise SheetsError(
-                    f"{path}: cannot read the clinic's stylesheet ({error.strerror})"
-                ) from None
+                read_inside(folder, name, limit=MAX_ASSET_BYTES)
+            except FileNotFoundError:
+                continue
+            url = path2url(folder / name)
+            try:
+                sheets.append(CSS(url=url, url_fetcher=self.fetcher, font_config=self.font_config))
+            except URLFetchingError as error:
+                raise SheetsError(f"{folder / name}: cannot read the clinic's stylesheet ({error})") from None
         return sheets
 
     def render(

@@ -33,6 +33,9 @@ _import_without_library_search()
 
 from weasyprint import CSS, HTML  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
-from weasyprint.urls import URLFetcher, path2url  # noqa: E402
+from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError, path2url  # noqa: E402
 
-__all__ = ["CSS", "HTML", "FontConfiguration", "URLFetcher", "path2url"]
+__all__ = [
+    "CSS", "HTML", "FontConfiguration", "URLFetcher", "URLFetcherResponse", "URLFetchingError",
+    "path2url",
+]  # fmt: skip

@@ -18,7 +18,7 @@ spec.loader.exec_module(fuzz)
 
 @pytest.mark.expects_weasyprint_warnings
 def test_every_mutated_record_renders_or_stops_with_one_line_naming_it(fail_on_weasyprint_warnings):
-    outcomes = fuzz.campaign(300, seed=20261206, pdf_every=25, limit=60)
+    outcomes = fuzz.campaign(300, seed=20261206, pdf_every=25)
     failures = [f"{o.case.kind}:{o.case.seed} {o.result}" for o in outcomes if not o.held]
     assert not failures, "\n".join(failures)
     kinds = {o.case.kind for o in outcomes}

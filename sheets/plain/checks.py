@@ -27,8 +27,10 @@ _SAME = {  # what a comparison may also be written as in the plain text, "{n}" i
 }
 
 
+# The number is atomic (?>...): given back digit by digit to the words after it, a long run
+# of digits would be retried from every length (quadratic).
 _OR_MORE = re.compile(
-    r"(?i)(?<![\d.,])(\d+(?:[.,]\d+)*)\s*(?:[\w/%-]+\s+){0,3}?or\s+"
+    r"(?i)(?<![\d.,])((?>\d+(?:[.,]\d+)*))\s*(?:[\w/%-]+\s+){0,3}?or\s+"
     r"(more|older|over|higher|greater|above|less|younger|lower|fewer|below)\b"
 )
 

@@ -29,6 +29,10 @@ NOT_ABBREVIATIONS = frozenset(  # English words sometimes written in capitals
 )
 
 
+_AFTER_DB = re.compile(r"\bdB\s+([A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*)\b")
+_BEFORE_BRACKET = re.compile(r"(?<![\w-])([A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*)\s*\(")
+
+
 def abbreviations_in(text: str) -> list[str]:
     """Abbreviation-like tokens: two or more capitals, not roman numerals or shouted words."""
     found = []
@@ -75,10 +79,11 @@ class Explainer:
         """Every term the sentence uses, in the order the rules find them: abbreviations
         (not product codes such as "JS001", not a unit's scale such as "dB HL"), then
         glossary words."""
+        scales = set(_AFTER_DB.findall(sentence))  # found once: a search per token is quadratic
         for token in abbreviations_in(sentence):
             if sum(ch.isdigit() for ch in token) >= 2 and self.glossary.lookup(token) is None:
                 continue  # "JS001", "C40X": a product or model code, not an abbreviation
-            if re.search(rf"\bdB\s+{re.escape(token)}\b", sentence):
+            if token in scales:
                 continue  # "dB HL", "dB SPL": a unit's scale, not the abbreviation's usual sense
             entry = self.glossary.lookup(token, context, self.document)
             if entry is None:
@@ -101,6 +106,7 @@ class Explainer:
     def notes(self, sentence: str, context: str) -> list[tuple[str, str]]:
         """(term, meaning) for the terms this sentence is the first on the sheet to use."""
         notes: list[tuple[str, str]] = []
+        bracketed = set(_BEFORE_BRACKET.findall(sentence))  # "ANC (absolute ...)" says itself
         for term in self.found(sentence, context):
             if not term.abbreviation:
                 key = term.written.lower()
@@ -118,7 +124,7 @@ class Explainer:
             if term.term in self.explained and term.term != term.written:
                 continue  # "HIV-infected" after "HIV" was explained
             self.explained.add(term.term)
-            if not re.search(rf"{re.escape(term.written)}\s*\(", sentence):
+            if term.written not in bracketed:
                 notes.append((term.term, term.meaning))
         return notes
 

@@ -67,8 +67,9 @@ _FULL_WIDTH = str.maketrans("（），；：。！？＜＞≧≦～＝％", "()
 
 _LOW = {"≤": "at least", "<=": "at least", "<": "more than", "≦": "at least", "⩽": "at least"}
 _HIGH = {"≤": "at most", "<=": "at most", "<": "less than", "≦": "at most", "⩽": "at most"}
+# Starts only at a number's start, the number atomic: linear in a long run of digits.
 _BOUNDED = re.compile(
-    r"(?P<low>\d+(?:[.,]\d+)?)\s*(?P<unit>[A-Za-z%/]*)\s*(?P<c1><=|≤|<|≦|⩽)\s*"
+    r"(?<![\d.,])(?P<low>(?>\d+(?:[.,]\d+)?))\s*(?P<unit>[A-Za-z%/]*)\s*(?P<c1><=|≤|<|≦|⩽)\s*"
     r"(?P<name>[A-Za-z][\w /-]{0,30}?)\s*(?P<c2><=|≤|<|≦|⩽)\s*(?P<high>\d+(?:[.,]\d+)?)"
 )
 

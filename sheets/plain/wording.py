@@ -274,7 +274,9 @@ def _names_a_condition(text: str) -> bool:
         words = chunk.strip().split()
         if re.search(r"(?i)\b(?:have|has|had|is|are|was|were)\b", chunk):
             return False  # "Currently have nausea" already has its verb
-        if 0 < len(words) <= 6 and _CONDITION_HEAD.search(words[-1]):
+        # A head ends the word and is short, so its last 40 letters settle it: searching a
+        # 30,000-letter "word" whole would retry "[a-z]+itis" from every letter (quadratic).
+        if 0 < len(words) <= 6 and _CONDITION_HEAD.search(words[-1][-40:]):
             return True
     return False
 

@@ -148,7 +148,7 @@ def _render(path: Path) -> int:
     from sheets import SheetOptions
     from sheets.pipeline import render_record
 
-    return len(render_record(path.read_bytes(), SheetOptions(), source=path.stem))
+    return len(render_record(path.read_bytes(), SheetOptions(), source=path.stem).pdf)
 
 
 def _warm_noop(_: int) -> None:

@@ -6,6 +6,7 @@ first use, so `import sheets` stays fast.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from sheets.model import Trial
@@ -40,10 +41,21 @@ def write_sheet(trial: Trial, path: Path | str, options: SheetOptions | None = N
     return path
 
 
-def render_record(data: bytes, options: SheetOptions | None = None, *, source: str) -> bytes:
-    """Record bytes (JSON or XML, as a record file holds them) -> the sheet's PDF bytes: the one
-    call the web page, a batch worker and a cluster node make. ``source`` names the record in
-    any `RecordError` ("NCT06171568", "upload.json"); nothing is read from or written to disk."""
+@dataclass(frozen=True)
+class RenderedRecord:
+    """A record's sheet: the PDF, and the trial it was drawn from (its number names the file,
+    its title goes in a report)."""
+
+    trial: Trial
+    pdf: bytes
+
+
+def render_record(data: bytes, options: SheetOptions | None = None, *, source: str) -> RenderedRecord:
+    """Record bytes (JSON or XML, as a record file holds them) -> the sheet's PDF and its trial:
+    the one call the web page, a batch worker and a cluster node make. ``source`` names the
+    record in any `RecordError` ("NCT06171568", "upload.json"); nothing is read from or written
+    to disk."""
     from sheets.sources.record import trial_from_bytes
 
-    return render_pdf(trial_from_bytes(data, source), options)
+    trial = trial_from_bytes(data, source)
+    return RenderedRecord(trial, render_pdf(trial, options))

@@ -239,16 +239,16 @@ def _exit_with_batch(lifeline: Connection) -> None:
 def make_one(label: str, data: bytes, options: SheetOptions, seconds: float) -> dict:
     """One record's PDF bytes, or its one-line error; never raises for a bad record."""
     from sheets.content.standing import next_change
-    from sheets.pipeline import render_pdf
-    from sheets.sources.record import trial_from_bytes
+    from sheets.pipeline import render_record
 
     start = time.perf_counter()
     made: dict = {"worker": os.getpid()}
     try:
         with time_limit(seconds, over_time(label, seconds)):
-            trial = trial_from_bytes(data, label)
+            rendered = render_record(data, options, source=label)
+            trial = rendered.trial
             changes = next_change(trial, options.generated_on)
-            made.update(status=MADE, pdf=render_pdf(trial, options), nct_id=trial.nct_id,
+            made.update(status=MADE, pdf=rendered.pdf, nct_id=trial.nct_id,
                         title=trial.title, valid_until=changes.isoformat() if changes else "")  # fmt: skip
     except SheetTimeout as error:
         made.update(status=FAILED, error=_one_line(label, str(error)), retire=True)

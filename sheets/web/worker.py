@@ -82,16 +82,16 @@ def run_job(job: Job, seconds: float) -> tuple[str, Any] | tuple[str, Any, bool]
 
 
 def make(kind: str, data: bytes, options: SheetOptions, source: str) -> Any:
-    """"pdf": (NCT number, PDF bytes), as `pipeline.render_record` makes them (the number
+    """"pdf": (NCT number, PDF bytes), from `pipeline.render_record` (the number
     names the download); "content": JSON bytes; "preview": the number, title and HTML."""
     from sheets.content.build import build_sheet
-    from sheets.pipeline import render_pdf
+    from sheets.pipeline import render_record
     from sheets.sources.record import trial_from_bytes
 
-    trial = trial_from_bytes(data, source)
     if kind == "pdf":
-        return trial.nct_id, render_pdf(trial, options)
-    sheet = build_sheet(trial, options)
+        rendered = render_record(data, options, source=source)
+        return rendered.trial.nct_id, rendered.pdf
+    sheet = build_sheet(trial_from_bytes(data, source), options)
     if kind == "content":
         return json.dumps(sheet_content(sheet), ensure_ascii=False).encode("utf-8")
     if kind == "preview":

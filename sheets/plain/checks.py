@@ -27,10 +27,11 @@ _SAME = {  # what a comparison may also be written as in the plain text, "{n}" i
 }
 
 
-# The number is atomic (?>...): given back digit by digit to the words after it, a long run
-# of digits would be retried from every length (quadratic).
+# The number and each word are atomic (?>...) and a word is at most 40 letters: given back
+# letter by letter, or run to the end of a long unbroken string from every number in it, the
+# search would be quadratic.
 _OR_MORE = re.compile(
-    r"(?i)(?<![\d.,])((?>\d+(?:[.,]\d+)*))\s*(?:[\w/%-]+\s+){0,3}?or\s+"
+    r"(?i)(?<![\d.,])((?>\d+(?:[.,]\d+)*))\s*(?:(?>[\w/%-]{1,40})\s+){0,3}?or\s+"
     r"(more|older|over|higher|greater|above|less|younger|lower|fewer|below)\b"
 )
 

@@ -169,20 +169,30 @@ def make(
 )
 @click.option("--duplex", is_flag=True, help="In the booklet, start every sheet on a front side.")
 @click.option("-j", "--workers", type=click.IntRange(1, 256), help="Worker processes. Default: one per core.")
+@click.option(
+    "--scheduler", metavar="tcp://HOST:8786|local",
+    help="Make the sheets on a Dask cluster: its scheduler's address, or 'local' for one on this "
+    "machine with --workers processes. Needs trial-sheets[dask].",
+)  # fmt: skip
 @click.option("--force", is_flag=True, help="Make every sheet again, even those that are up to date.")
 @click.option(
     "--report", "report_path", type=click.Path(path_type=Path, dir_okay=False),
     help="The report of every record (.json or .csv). Default: OUTPUT_DIR/sheets-batch-report.json.",
 )
+@click.option(
+    "--layout", type=click.Choice(["flat", "sharded"]), default="flat", show_default=True,
+    help="flat: every PDF in OUTPUT_DIR; sharded: in OUTPUT_DIR/NN/, NN the NCT number's last two digits.",
+)  # fmt: skip
 @sheet_option_flags
 @source_options
 def batch(
     inputs: tuple[str, ...], output_dir: Path, booklet: Path | None, duplex: bool,
-    workers: int | None, force: bool, report_path: Path | None, sheet_flags: dict,
-    api_url: str | None, offline: bool, refresh: bool,
+    workers: int | None, scheduler: str | None, force: bool, report_path: Path | None,
+    layout: str, sheet_flags: dict, api_url: str | None, offline: bool, refresh: bool,
 ) -> None:
-    """Make a sheet for every record in INPUTS: record files, folders of them, .txt lists of
-    NCT numbers, .jsonl files, search responses, NCT numbers, or search:cond=...&status=...
+    """Make a sheet for every record in INPUTS: record files, folders of them, the bulk
+    download (.zip), .txt lists of NCT numbers, .jsonl files, search responses, NCT numbers,
+    or search:cond=...&status=...&updated-since=YYYY-MM-DD
 
     Sheets that are up to date are skipped, so running it again resumes or refreshes a batch.
     """
@@ -190,12 +200,14 @@ def batch(
     from sheets.batch.run import run_batch, write_report
     from sheets.batch.view import print_summary, progress_bar
 
+    if scheduler is not None:
+        import sheets.batch.cluster  # noqa: F401 - without Dask: one line now, before any search
     options = options_from_flags(sheet_flags)
     items = expand_inputs(inputs, api_url=api_url, offline=offline, refresh=refresh)
-    with progress_bar(len(items)) as advance:
+    with progress_bar(None) as advance:  # items stream in: the total is not known
         report = run_batch(
             items, output_dir, options, workers=workers, force=force,
-            booklet=booklet, duplex=duplex, on_result=advance,
+            booklet=booklet, duplex=duplex, on_result=advance, scheduler=scheduler, layout=layout,
         )
     for warning in report.warnings:
         click.echo(f"Warning: {warning}", err=True)

@@ -20,7 +20,7 @@ from pdfcheck import page_texts, reader, text_of
 from sheets import SheetOptions
 from sheets.batch.booklet import booklet_pages
 from sheets.batch.inputs import expand_inputs
-from sheets.batch.manifest import MANIFEST
+from sheets.batch.manifest import Manifest
 from sheets.batch.run import DUPLICATE, MADE, UNCHANGED, run_batch
 from sheets.cli import main
 from sheets.files import write_atomic
@@ -39,6 +39,16 @@ def copy_records(folder: Path, names=THREE) -> list[Path]:
 
 def pdfs_in(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.glob("*.pdf"))}
+
+
+def manifest_entries(out: Path) -> list[dict]:
+    """What the manifest in ``out`` holds, read as the next batch reads it."""
+    manifest = Manifest(out)
+    try:
+        assert manifest.warnings == []
+        return list(manifest.entries())
+    finally:
+        manifest.compact()
 
 
 def assert_whole_pdf(pdf: bytes, name: str) -> None:
@@ -165,6 +175,8 @@ def start_batch_of_every_record(tmp_path, output):
 
 @pytest.mark.slow
 def test_a_killed_batch_leaves_only_whole_pdfs_and_a_rerun_finishes_it(tmp_path):
+    """kill -9 at any moment: whole PDFs only, a manifest that opens without a warning and
+    records only PDFs that are there, and a re-run that makes exactly the sheets it lacks."""
     process, command, names, out = start_batch_of_every_record(tmp_path, subprocess.DEVNULL)
     os.killpg(process.pid, signal.SIGKILL)  # the batch and its workers, mid-write or not
     process.wait()
@@ -172,6 +184,9 @@ def test_a_killed_batch_leaves_only_whole_pdfs_and_a_rerun_finishes_it(tmp_path)
     assert 2 <= len(before) < len(names), "the kill must land mid-batch"
     for name, pdf in before.items():
         assert_whole_pdf(pdf, name)
+    recorded = manifest_entries(out)  # the write-ahead log left by the kill is read back
+    assert recorded and {e["output"] for e in recorded} <= set(before)
+    assert all(len(before[e["output"]]) == e["bytes"] for e in recorded)
 
     rerun = subprocess.run([*command, "--report", str(tmp_path / "r.csv")], capture_output=True)
 
@@ -184,11 +199,11 @@ def test_a_killed_batch_leaves_only_whole_pdfs_and_a_rerun_finishes_it(tmp_path)
     assert not [p.name for p in out.iterdir() if p.name.endswith(".part")]
     rows = (tmp_path / "r.csv").read_text("utf-8").splitlines()
     assert rows[0] == "record,status,output,error,seconds"
-    statuses = [row.split(",")[1] for row in rows[1:]]
-    assert len(statuses) == len(names) and set(statuses) <= {"made", "unchanged"}
-    assert statuses.count("unchanged") >= 1  # what landed before the kill is kept
-    manifest = [json.loads(line) for line in (out / MANIFEST).read_text("utf-8").splitlines()]
-    assert sorted(e["nct_id"] for e in manifest) == sorted(names)
+    statuses = {Path(row.split(",")[0]).stem: row.split(",")[1] for row in rows[1:]}
+    assert len(statuses) == len(names) and set(statuses.values()) <= {"made", "unchanged"}
+    kept = {e["nct_id"] for e in recorded}  # exactly what was recorded is kept; the rest is made
+    assert {name for name, status in statuses.items() if status == "unchanged"} == kept
+    assert sorted(e["nct_id"] for e in manifest_entries(out)) == sorted(names)
 
 
 def test_the_booklet_holds_a_cover_then_every_sheet_with_its_own_page_numbers(tmp_path):
@@ -243,9 +258,9 @@ def test_every_kind_of_input_expands_to_its_records(tmp_path):
     (tmp_path / "search.json").write_text(json.dumps({"studies": studies}), "utf-8")
     (tmp_path / "sub").mkdir()
     shutil.copy(DATA / "xml" / next(p.name for p in (DATA / "xml").glob("*.xml")), tmp_path / "sub")
-    items = expand_inputs([str(tmp_path / "in"), str(tmp_path / "list.jsonl"),
-                           str(tmp_path / "search.json"), str(tmp_path / "sub"),
-                           str(tmp_path / "missing.json")])  # fmt: skip
+    items = list(expand_inputs([str(tmp_path / "in"), str(tmp_path / "list.jsonl"),
+                                str(tmp_path / "search.json"), str(tmp_path / "sub"),
+                                str(tmp_path / "missing.json")]))  # fmt: skip
     labels = [item.label for item in items]
     assert labels[:3] == [str(p) for p in sorted(records)]
     assert labels[3:6] == [f"{tmp_path / 'list.jsonl'} line {n}" for n in (1, 2, 3)]
@@ -330,7 +345,7 @@ def test_ctrl_c_the_moment_a_sheet_is_written_still_records_and_counts_it(tmp_pa
     report = run_batch(expand_inputs([str(inputs)]), out, workers=1)
 
     made = pdfs_in(out)
-    recorded = [json.loads(line) for line in (out / MANIFEST).read_text("utf-8").splitlines()]
+    recorded = manifest_entries(out)
     assert report.interrupted and 1 <= report.counts[MADE] == len(made) < len(names)
     assert sorted(made) == sorted(entry["output"] for entry in recorded)
 
@@ -343,10 +358,9 @@ def test_a_sheet_is_made_again_on_the_day_its_record_needs_a_new_banner(tmp_path
     study["protocolSection"]["statusModule"]["lastUpdatePostDateStruct"] = {"date": "2026-01-10"}
     inputs.mkdir()
     (inputs / "NCT04474964.json").write_text(json.dumps(study), "utf-8")
-    items = expand_inputs([str(inputs)])
 
     def made_on(day):
-        report = run_batch(items, out, SheetOptions(generated_on=day), workers=1)
+        report = run_batch(expand_inputs([str(inputs)]), out, SheetOptions(generated_on=day), workers=1)
         return [r.status for r in report.results]
 
     assert made_on(date(2026, 12, 6)) == [MADE]

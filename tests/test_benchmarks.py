@@ -35,10 +35,34 @@ def test_the_render_benchmark_prints_cold_and_warm_figures():
         assert figure in out, (figure, out)
 
 
+def test_the_web_benchmark_prints_latencies_overhead_and_throughput():
+    out = run("web_speed.py", "--previews", "2", "--rounds", "1", "--home-samples", "5", "--pdfs", "2")
+    for figure in ("warm preview of NCT06171568: p50", "p95", "web median", "bare render_record median",
+                   "overhead", "home page while 4 PDFs render: p50", "p99", "PDFs: 2 requests",
+                   "requests/s", "warm processes calling render_record:", "of that)", "of CPU a PDF"):  # fmt: skip
+        assert figure in out, (figure, out)
+
+
 def test_the_page_cost_benchmark_prints_the_ratio_and_where_the_time_goes():
     out = run("page_cost.py", "--rounds", "1", "--records", "1")
     for figure in ("1 records x 1 rounds", "our sheet:", "bare paragraphs:", "per-page cost:",
                    "x bare paragraphs (target <= 1.5)", "content+HTML", "layout", "PDF writing"):  # fmt: skip
+        assert figure in out, (figure, out)
+
+
+def test_the_manifest_benchmark_prints_open_update_and_skip_check_figures():
+    out = run("manifest_speed.py", "--entries", "300", "--lookups", "50", "--updates", "20")
+    for figure in ("300 entries", "JSON Lines (", "s, ", "MB of memory", "migration into SQLite (once):",
+                   "open: median", "one update: median", "p99", "skip check:", "records/s up to date",
+                   "records/s never seen", "CPU"):  # fmt: skip
+        assert figure in out, (figure, out)
+
+
+def test_the_stream_benchmark_prints_the_drivers_memory_as_it_streams():
+    out = run("stream_memory.py", "--records", "40", "--every", "10")
+    for figure in ("bulk zip: 40 records", "stream (expand_inputs", "40 up to date",
+                   "driver memory (VmRSS, MB) at start", "stream peak", "grew",
+                   "run_batch, nothing to make ({'unchanged': 40})"):  # fmt: skip
         assert figure in out, (figure, out)
 
 

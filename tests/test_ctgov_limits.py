@@ -292,8 +292,8 @@ def test_a_search_that_always_offers_another_page_is_cut_short(server, api):
         found.extend(c.search(term="x"))
     assert str(caught.value) == (
         f"search: the search was cut short after {MAX_SEARCH_PAGES} studies on"
-        f" {MAX_SEARCH_PAGES} pages, and more remain: narrow it (by condition, place or"
-        " status) or ask for fewer (max=)"
+        f" {MAX_SEARCH_PAGES} pages, and more remain: narrow it (by condition, place, status or"
+        " date) or ask for a number with max= (up to 1,000,000)"
     )
     assert len(found) == len(server.log) == MAX_SEARCH_PAGES
 
@@ -325,9 +325,9 @@ def test_a_search_asking_for_fewer_than_the_cap_ends_quietly_at_its_maximum(serv
 def test_asking_for_more_than_the_cap_is_refused_before_any_request(server, api):
     with (
         client(api) as c,
-        pytest.raises(SheetsError, match="at most 10,000 studies can be asked for, not 20,000"),
+        pytest.raises(SheetsError, match="at most 1,000,000 studies can be asked for, not 2,000,000"),
     ):
-        list(c.search(term="x", max_studies=20_000))
+        list(c.search(term="x", max_studies=2_000_000))
     assert server.log == []
 
 

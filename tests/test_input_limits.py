@@ -226,7 +226,7 @@ def test_a_search_response_with_a_lone_surrogate_splits_into_records_a_batch_wri
     broken["protocolSection"]["identificationModule"]["briefTitle"] = "Broken \ud800"
     path = tmp_path / "search.json"
     path.write_text(json.dumps({"studies": [STUDY, broken]}), "ascii")
-    items = expand_inputs([str(path)])
+    items = list(expand_inputs([str(path)]))
     assert [item.label for item in items] == [f"{path} study 1", f"{path} study 2"]
     assert trial_from_bytes(items[1].read(), items[1].label).brief_title == "Broken \ufffd"
 

@@ -375,7 +375,7 @@ def test_a_batch_splits_a_classic_search_response_into_its_studies(tmp_path):
         {"FullStudiesResponse": {"NStudiesReturned": 3, "FullStudies": studies}},
         "search.json",
     )
-    items = expand_inputs([str(path)])
+    items = list(expand_inputs([str(path)]))
     assert [i.label for i in items] == [f"{path} study {n}" for n in (1, 2, 3)]
     assert [trial_from_bytes(i.read(), i.label).nct_id for i in items] == [
         p.stem for p in RECORDS[:3]

@@ -1,7 +1,8 @@
-"""Many sheets at once: inputs expanded (inputs.py), sheets made in worker processes, one
-record each at a time (worker.py), and written as they land (run.py), a manifest to skip
-unchanged records (manifest.py), a progress view (view.py) and one printable booklet with
-shared fonts (booklet.py, fonts.py).
+"""Many sheets at once: inputs expanded and streamed (inputs.py, bulk.py), sheets made in
+worker processes, one record each at a time (worker.py), and written as they land (run.py,
+flat or sharded: layout.py), a manifest to skip unchanged records (manifest.py, entries.py),
+a progress view (view.py) and one printable booklet with shared fonts (booklet.py, fonts.py).
 
-Takes record files, folders, NCT numbers or a search; gives PDFs, a report and a booklet.
+Takes record files, folders, the bulk download, NCT numbers or a search; gives PDFs, a report
+and a booklet.
 """

@@ -26,12 +26,13 @@ import signal
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from sheets import deadline
 from sheets.batch.inputs import RecordInput
+from sheets.batch.layout import FLAT, remove_stray_parts, sheet_target
 from sheets.batch.manifest import Manifest, options_fingerprint, record_hash
 from sheets.batch.worker import FAILED, MADE, WorkerPool
 from sheets.errors import SheetsError
@@ -88,7 +89,7 @@ def default_workers() -> int:
 
 
 def run_batch(
-    items: Sequence[RecordInput],
+    items: Iterable[RecordInput],
     out_dir: Path | str,
     options: SheetOptions | None = None,
     *,
@@ -99,10 +100,16 @@ def run_batch(
     duplex: bool = False,
     on_result: Callable[[SheetResult], None] | None = None,
     time_limit: float | None = None,
+    scheduler: str | None = None,
+    layout: str = FLAT,
 ) -> BatchReport:
     """Make ``NCT<number>.pdf`` in ``out_dir`` for every record that needs one, then the
     booklet of every sheet the inputs name (made now or up to date), in input order.
-    ``time_limit``: seconds a sheet may take (default `deadline.SHEET_SECONDS`)."""
+    ``time_limit``: seconds a sheet may take (default `deadline.SHEET_SECONDS`).
+    ``scheduler``: make the sheets on a Dask cluster, a scheduler's address or ``"local"``
+    (cluster.py), instead of local worker processes; this process still writes everything.
+    ``items`` is read once, as the run reaches each one (`expand_inputs` streams them);
+    ``layout``: ``"flat"`` or ``"sharded"`` (``NN/NCT<number>.pdf``, layout.py)."""
     started = time.perf_counter()
     out_dir = Path(out_dir)
     options = options or SheetOptions()
@@ -112,16 +119,16 @@ def run_batch(
     except OSError as error:
         raise SheetsError(f"cannot make the output folder {out_dir}: {error.strerror}") from None
     remove_stray_parts(out_dir)
-    run = _Run(out_dir, options, items, force, on_result)
+    run = _Run(out_dir, options, items, force, on_result, layout)
     seconds = time_limit or deadline.SHEET_SECONDS
     try:
-        run.report.interrupted = not run.render(workers or default_workers(), recycle_after, seconds)
+        run.report.interrupted = not run.render(workers or default_workers(), recycle_after, seconds, scheduler)
     except KeyboardInterrupt:  # a second Ctrl-C, or a run outside the main thread
         run.report.interrupted = True
     finally:
         run.manifest.compact()
     report = run.report
-    report.results = [r for r in run.results if r is not None]
+    report.results = [run.results[index] for index in sorted(run.results)]
     report.warnings = run.manifest.warnings
     if booklet is not None and not report.interrupted:
         from sheets.batch.booklet import BookletSheet, make_booklet
@@ -152,24 +159,19 @@ def check_clinic(options: SheetOptions) -> None:
                 pass
 
 
-def remove_stray_parts(out_dir: Path) -> None:
-    """Temporary files left by a batch that was killed while writing (never a ``.pdf``)."""
-    for stray in out_dir.glob(".*.pdf.*.part"):
-        stray.unlink(missing_ok=True)
-
-
 class _Run:
     """One batch's state: results by input position, the manifest, and what was written."""
 
-    def __init__(self, out_dir, options, items, force, on_result):
+    def __init__(self, out_dir, options, items, force, on_result, layout=FLAT):
         self.out_dir = out_dir
         self.options = options
         self.items = items
         self.force = force
         self.on_result = on_result or (lambda result: None)
-        self.manifest = Manifest(out_dir)
+        self.layout = layout
+        self.manifest = Manifest(out_dir, layout)
         self.fingerprint = options_fingerprint(options)
-        self.results: list[SheetResult | None] = [None] * len(items)
+        self.results: dict[int, SheetResult] = {}  # by input position: items have no length
         self.written: dict[str, str] = {}  # NCT number -> the record its sheet came from
         self.report = BatchReport(out_dir)
 
@@ -208,12 +210,19 @@ class _Run:
                 continue
             yield (index, item.label, digest), item.label, data
 
-    def render(self, workers: int, recycle_after: int, seconds: float) -> bool:
+    def render(self, workers: int, recycle_after: int, seconds: float, scheduler: str | None = None) -> bool:
         """Make every sheet that needs it; False when Ctrl-C stopped the run first.
 
         Ctrl-C is a request, read between sheets: the sheets in flight land (written and
         recorded in the manifest), no more start, and no sheet is ever half-recorded."""
-        pool = WorkerPool(workers, self.options, recycle_after=recycle_after, seconds=seconds)
+        if scheduler is not None:  # Dask is optional: imported only for a batch that asks for it
+            from sheets.batch.cluster import ClusterPool
+
+            pool: WorkerPool | ClusterPool = ClusterPool(
+                scheduler, workers, self.options, recycle_after=recycle_after, seconds=seconds
+            )
+        else:
+            pool = WorkerPool(workers, self.options, recycle_after=recycle_after, seconds=seconds)
         with _CtrlC() as ctrl_c, pool:
             for (key, _, _), made in pool.run(self.jobs(), lambda: ctrl_c.pressed):
                 self.land(made, *key)
@@ -231,15 +240,15 @@ class _Run:
             )
             self.finish(index, SheetResult(label, DUPLICATE, error=note, nct_id=nct_id))
             return
-        target = self.out_dir / f"{nct_id}.pdf"
         try:
+            target = sheet_target(self.out_dir, nct_id, self.layout)
             write_atomic(target, made["pdf"])
         except SheetsError as error:
             self.finish(index, SheetResult(label, FAILED, error=str(error), nct_id=nct_id))
             return
         self.written[nct_id] = label
         self.manifest.add({
-            "nct_id": nct_id, "hash": digest, "output": target.name,
+            "nct_id": nct_id, "hash": digest, "output": target.relative_to(self.out_dir).as_posix(),
             "bytes": len(made["pdf"]), "title": made["title"], "record": label,
             "valid_until": made["valid_until"],
         })  # fmt: skip

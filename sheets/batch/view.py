@@ -19,8 +19,9 @@ SHOWN_FAILURES = 20
 
 
 @contextmanager
-def progress_bar(total: int) -> Iterator[Callable[[SheetResult], None]]:
-    """A callback that advances a bar on a terminal (and does nothing in a pipe)."""
+def progress_bar(total: int | None) -> Iterator[Callable[[SheetResult], None]]:
+    """A callback that advances a bar on a terminal (and does nothing in a pipe); with no
+    ``total`` (records streamed in) it counts the sheets done and pulses."""
     console = Console(stderr=True)
     if not console.is_terminal:
         yield lambda result: None

@@ -21,9 +21,13 @@ The rules it keeps:
   compressed answer can expand a thousandfold); a body that is not JSON, or not the study
   asked for, is refused with one line that names the record. Of an error answer only the
   start is read, and only its first printable line is ever shown.
-- Searches: at most ``MAX_SEARCH_STUDIES`` studies and ``MAX_SEARCH_PAGES`` pages, and a
-  page token seen before ends the paging: a server that always offers another page cannot
-  keep a batch asking forever. A search cut short says so, and how to narrow it.
+- Searches: yielded page by page as the caller reaches them, never collected. At most
+  ``MAX_SEARCH_STUDIES`` studies and ``MAX_SEARCH_PAGES`` pages unless the caller asks for
+  more (``max_studies``, up to ``MAX_ASKED_STUDIES``: "all recruiting", a month's changes),
+  and a page token seen before ends the paging: a server that always offers another page
+  cannot keep a batch asking forever. A search cut short says so, and how to narrow or raise
+  it. ``updated_since``/``updated_until`` ask only for studies whose record changed in that
+  date range (``filter.advanced=AREA[LastUpdatePostDate]RANGE[...]``), for a nightly run.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ import os
 import re
 import time
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
@@ -48,8 +52,9 @@ DEFAULT_API_URL = "https://clinicaltrials.gov/api/v2"
 API_URL_VARIABLE = "SHEETS_API_URL"
 MAX_REDIRECTS = 5
 MAX_PAGE_SIZE = 1000  # the API's own limit for pageSize
-MAX_SEARCH_STUDIES = 10_000  # more than any batch of printed sheets; narrow the search instead
+MAX_SEARCH_STUDIES = 10_000  # unless asked for more: more than most batches of printed sheets
 MAX_SEARCH_PAGES = 200  # 10,000 studies at the default page size, with room for short pages
+MAX_ASKED_STUDIES = 1_000_000  # max_studies at most: more than the whole registry (560,000)
 MAX_PAGE_TOKEN = 2000  # characters: the API's tokens are a few dozen
 ERROR_BODY_BYTES = 4096  # of an error answer, enough for its first line
 _NCT = re.compile(r"NCT\d{8}")
@@ -164,6 +169,8 @@ class ClinicalTrialsClient:
         term: str | None = None,
         location: str | None = None,
         status: str | Iterable[str] | None = None,
+        updated_since: date | None = None,
+        updated_until: date | None = None,
         page_size: int = 100,
         max_studies: int | None = None,
     ) -> Iterator[dict[str, Any]]:
@@ -171,16 +178,19 @@ class ClinicalTrialsClient:
 
         ``condition``, ``term`` and ``location`` are the API's ``query.cond``, ``query.term``
         and ``query.locn``; ``status`` is one overall status code or several
-        (``filter.overallStatus``, e.g. ``["RECRUITING", "NOT_YET_RECRUITING"]``).
+        (``filter.overallStatus``, e.g. ``["RECRUITING", "NOT_YET_RECRUITING"]``);
+        ``updated_since`` and ``updated_until`` (inclusive) bound the record's last update
+        (``filter.advanced``).
 
-        ``max_studies`` is at most `MAX_SEARCH_STUDIES`. Without it, a search that finds more,
-        or still offers pages after `MAX_SEARCH_PAGES`, ends in a `FetchError` that says it
-        was cut short, after the studies already given.
+        ``max_studies`` is at most `MAX_ASKED_STUDIES`. Without it, a search that finds more
+        than `MAX_SEARCH_STUDIES`, or still offers pages after `MAX_SEARCH_PAGES` (with it:
+        twice the pages its studies need), ends in a `FetchError` that says it was cut short,
+        after the studies already given.
         """
         if not 1 <= page_size <= MAX_PAGE_SIZE:
             raise SheetsError(f"search: page size must be 1 to {MAX_PAGE_SIZE}, not {page_size}")
-        if max_studies is not None and max_studies > MAX_SEARCH_STUDIES:
-            problem = f"at most {MAX_SEARCH_STUDIES:,} studies can be asked for, not {max_studies:,}"
+        if max_studies is not None and max_studies > MAX_ASKED_STUDIES:
+            problem = f"at most {MAX_ASKED_STUDIES:,} studies can be asked for, not {max_studies:,}"
             raise SheetsError(f"search: {problem}; narrow the search instead")
         statuses = [status] if isinstance(status, str) else list(status or ())
         wanted = ",".join(s.strip().upper() for s in statuses if s.strip())
@@ -189,10 +199,12 @@ class ClinicalTrialsClient:
             "query.term": term,
             "query.locn": location,
             "filter.overallStatus": wanted,
+            "filter.advanced": updated_range(updated_since, updated_until),
             "pageSize": str(page_size),
         }
         params = {key: value for key, value in asked.items() if value}
         limit = MAX_SEARCH_STUDIES if max_studies is None else max_studies
+        max_pages = max(MAX_SEARCH_PAGES, 2 * math.ceil(limit / page_size))
         given, pages, seen_tokens = 0, 0, set[str]()
         while given < limit:
             studies, token = self._page(params)
@@ -204,10 +216,11 @@ class ClinicalTrialsClient:
             more = (bool(token) and bool(studies)) or len(studies) > room
             if not more or (given >= limit and max_studies is not None):
                 return
-            if given >= limit or pages >= MAX_SEARCH_PAGES:
+            if given >= limit or pages >= max_pages:
                 problem = (
                     f"the search was cut short after {_studies(given)} on {pages} pages, and more"
-                    " remain: narrow it (by condition, place or status) or ask for fewer (max=)"
+                    " remain: narrow it (by condition, place, status or date) or ask for a"
+                    f" number with max= (up to {MAX_ASKED_STUDIES:,})"
                 )
                 raise FetchError("search", problem)
             cut = f"the search was cut short after {_studies(given)}"
@@ -314,6 +327,16 @@ class ClinicalTrialsClient:
             problem = f"refused a redirect from {self.base_url} to another host ({shown})"
             raise FetchError(what, problem)
         return target
+
+
+def updated_range(since: date | None, until: date | None) -> str:
+    """The API's filter for a record last updated from ``since`` to ``until`` (inclusive;
+    either end open), or "" for no bound."""
+    if since is None and until is None:
+        return ""
+    low = since.isoformat() if since else "MIN"
+    high = until.isoformat() if until else "MAX"
+    return f"AREA[LastUpdatePostDate]RANGE[{low},{high}]"
 
 
 def retry_delay(

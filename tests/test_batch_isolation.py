@@ -211,3 +211,45 @@ def test_the_hostile_title_is_still_just_text(tmp_path):
     report = run_batch(expand_inputs([str(tmp_path / "in")]), tmp_path / "out", workers=1)
     assert [r.status for r in report.results] == [MADE]
     assert "{{ cycler.__init__ }} <script>x()</script>" in text_of(Path(report.results[0].output).read_bytes())
+
+
+def test_a_batch_of_every_class_of_bad_input_makes_the_good_records_and_exits_1(tmp_path):
+    """One folder: two good records and one of each kind of bad input the fuzz campaign tries.
+    Each bad one is one failed line naming its file; the good ones are made; exit 1."""
+    folder = tmp_path / "in"
+    copy_records(folder, FIVE[:2])
+    good = (DATA / "records" / f"{FIVE[2]}.json").read_text("utf-8")
+    xml = (DATA / "xml").glob("*.xml").__next__().read_bytes()
+    bad = {
+        "deep.json": b'{"protocolSection": ' + b"[" * 5_000 + b"]" * 5_000 + b"}",
+        "number.json": good.replace('"studyType"', '"count": ' + "9" * 5_000 + ', "studyType"', 1).encode(),
+        "cut.json": good.encode()[:700],
+        "not-utf8.json": b"\xff\xfe{" + good.encode()[1:200],
+        "empty.json": b"",
+        "encoding.xml": b'<?xml version="1.0" encoding="x-unknown"?>' + xml.split(b"?>", 1)[1],
+        "xxe.xml": b'<?xml version="1.0"?><!DOCTYPE clinical_study [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+                   + xml.split(b"?>", 1)[1].replace(b"<brief_title>", b"<brief_title>&x;", 1),  # fmt: skip
+        "not-a-study.json": b'{"error": "maintenance"}',
+    }
+    for name, data in bad.items():
+        (folder / name).write_bytes(data)
+    os.mkfifo(folder / "fifo.json")
+    (folder / "zero.json").symlink_to("/dev/zero")
+    # Fine to read, hostile to write: a lone surrogate escape renders as a replacement mark.
+    (folder / "surrogate.json").write_text(good.replace('"briefTitle": "', '"briefTitle": "\\ud800 ', 1), "utf-8")
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "sheets"), "batch", str(folder), "-o", str(tmp_path / "out"), "-j", "2"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    report = json.loads((tmp_path / "out" / "sheets-batch-report.json").read_text("utf-8"))
+    by_name = {Path(r["record"]).name: r for r in report["records"]}
+    failed = {name for name, r in by_name.items() if r["status"] == FAILED}
+    assert failed == {*bad, "fifo.json", "zero.json"}, by_name
+    for name in failed:
+        error = by_name[name]["error"]
+        assert "\n" not in error and name in error, error
+    made = sorted(p.name for p in (tmp_path / "out").glob("NCT*.pdf"))
+    assert made == sorted(f"{n}.pdf" for n in (*FIVE[:2], FIVE[2])), made  # the surrogate record too
+    assert "passwd" not in text_of((tmp_path / "out" / f"{FIVE[2]}.pdf").read_bytes())

@@ -129,7 +129,8 @@ def _expand(spec: str, source) -> Iterator[RecordInput]:
 
 def _walk(folder: Path) -> Iterator[Path]:
     """Record files under ``folder`` in sorted path order, hidden names and linked folders
-    left out; each folder's names are listed, never the whole tree."""
+    left out; each folder's names are listed, never the whole tree. Whatever is named like a
+    record goes on, so one that is not a regular file is reported, not silently passed over."""
     try:
         names = sorted(os.listdir(folder))
     except OSError:
@@ -144,8 +145,8 @@ def _walk(folder: Path) -> Iterator[Path]:
             continue
         if stat.S_ISDIR(mode):
             yield from _walk(path)
-        elif path.suffix.lower() in RECORD_SUFFIXES and path.is_file():
-            yield path
+        elif path.suffix.lower() in RECORD_SUFFIXES:
+            yield path  # a pipe or device named like a record is one failed line, not skipped
 
 
 def _bulk(path: Path) -> Iterator[RecordInput]:

@@ -8,8 +8,8 @@ PDFs are sparse files of the recorded size), then measures, each in a fresh proc
 - the stream: `expand_inputs` over the zip, each record read, hashed and checked against the
   manifest (`up_to_date`), nothing rendered: the driver's memory (VmRSS) every N records, its
   peak (VmHWM) and its growth from the first sample to the last (target: flat, <= 200 MB);
-- the same records through `run_batch` with nothing to make, for comparison: it also keeps one
-  result per record for the report, so it grows with the batch.
+- the same records through `run_batch` with nothing to make: the whole driver, with its report
+  (results kept on disk as they land, results.py) and its duplicate checks.
 """
 
 from __future__ import annotations
@@ -161,7 +161,7 @@ def main() -> None:
         grown = batch["samples"][-1] - batch["samples"][0]
         print(f"run_batch, nothing to make ({batch['counts']}): {batch['seconds']:.1f} s, memory every"
               f" {every:,} records: {show(batch['samples'])}; peak {batch['peak']:.0f} MB, grew"
-              f" {grown:+.1f} MB (a result per record, kept for the report)")  # fmt: skip
+              f" {grown:+.1f} MB (results and duplicate checks on disk)")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -368,3 +368,25 @@ def test_a_sheet_is_made_again_on_the_day_its_record_needs_a_new_banner(tmp_path
     assert made_on(date(2027, 1, 11)) == [MADE]
     assert "more than a year before this sheet was made" in text_of((out / "NCT04474964.pdf").read_bytes())
     assert made_on(date(2027, 2, 1)) == [UNCHANGED]
+
+
+def test_a_batchs_results_live_on_disk_in_input_order_with_their_counts():
+    from sheets.batch.results import ResultLog, SheetResult
+
+    log = ResultLog()
+    for position, status in ((2, "failed"), (0, "made"), (1, "made")):  # as workers finish
+        log.add(position, SheetResult(record=f"r{position}\udc80", status=status, error="x" * position))
+    assert [r.record for r in log] == ["r0\udc80", "r1\udc80", "r2\udc80"]  # input order, text whole
+    assert log[2].error == "xx" and [r.status for r in log[:2]] == ["made", "made"]
+    assert log.counts == {"made": 2, "failed": 1} and len(log) == 3
+
+
+def test_the_runs_seen_before_index_keeps_labels_exactly_off_the_heap():
+    from sheets.batch.results import LabelIndex
+
+    seen = LabelIndex()
+    seen["NCT00000001"] = "records/caf\udce9.json"  # a file name that is not UTF-8
+    assert "NCT00000001" in seen and "NCT00000002" not in seen
+    assert seen["NCT00000001"] == "records/caf\udce9.json"
+    seen["NCT00000001"] = "other.json"
+    assert seen.get("NCT00000001") == "other.json"

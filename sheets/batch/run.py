@@ -26,7 +26,7 @@ import signal
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -34,6 +34,7 @@ from sheets import deadline
 from sheets.batch.inputs import RecordInput
 from sheets.batch.layout import FLAT, remove_stray_parts, sheet_target
 from sheets.batch.manifest import Manifest, options_fingerprint, record_hash
+from sheets.batch.results import LabelIndex, ResultLog, SheetResult
 from sheets.batch.worker import FAILED, MADE, WorkerPool
 from sheets.errors import SheetsError
 from sheets.files import write_atomic
@@ -49,24 +50,9 @@ RECYCLE_AFTER = 200
 
 
 @dataclass
-class SheetResult:
-    """What happened to one record."""
-
-    record: str
-    status: str
-    output: str = ""
-    error: str = ""
-    seconds: float = 0.0
-    nct_id: str = ""
-    title: str = ""
-    worker: int = 0  # the worker's process id, and its memory after the sheet (KiB)
-    worker_rss_kib: int = 0
-
-
-@dataclass
 class BatchReport:
     out_dir: Path
-    results: list[SheetResult] = field(default_factory=list)
+    results: Sequence[SheetResult] = field(default_factory=list)  # a ResultLog from a run
     seconds: float = 0.0
     interrupted: bool = False
     booklet: Path | None = None
@@ -74,6 +60,8 @@ class BatchReport:
 
     @property
     def counts(self) -> Counter:
+        if isinstance(self.results, ResultLog):
+            return Counter(self.results.counts)  # kept as results land: no re-reading
         return Counter(r.status for r in self.results)
 
     @property
@@ -128,7 +116,7 @@ def run_batch(
     finally:
         run.manifest.compact()
     report = run.report
-    report.results = [run.results[index] for index in sorted(run.results)]
+    report.results = run.results  # on disk, read back in input order
     report.warnings = run.manifest.warnings
     if booklet is not None and not report.interrupted:
         from sheets.batch.booklet import BookletSheet, make_booklet
@@ -171,17 +159,17 @@ class _Run:
         self.layout = layout
         self.manifest = Manifest(out_dir, layout)
         self.fingerprint = options_fingerprint(options)
-        self.results: dict[int, SheetResult] = {}  # by input position: items have no length
-        self.written: dict[str, str] = {}  # NCT number -> the record its sheet came from
+        self.results = ResultLog()  # by input position, on disk: 560,000 results stay small
+        self.written = LabelIndex()  # NCT number -> the record its sheet came from
         self.report = BatchReport(out_dir)
 
     def finish(self, index: int, result: SheetResult) -> None:
-        self.results[index] = result
+        self.results.add(index, result)
         self.on_result(result)
 
     def jobs(self) -> Iterator[tuple[tuple[int, str, str], str, bytes]]:
         """Records that need a sheet; the others are settled here without a worker."""
-        seen: dict[str, str] = {}
+        seen = LabelIndex()  # record hash -> the first record with it
         for index, item in enumerate(self.items):
             if item.error:
                 self.finish(index, SheetResult(item.label, FAILED, error=item.error))

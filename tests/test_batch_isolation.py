@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import DATA, RECORDS
 from pdfcheck import text_of
+from processes import end_session, kill_leaves_nothing, session_processes
 
 from sheets import SheetOptions
 from sheets.batch import worker
@@ -139,23 +140,6 @@ def test_an_unexpected_failure_is_one_line_and_the_worker_is_replaced(monkeypatc
     assert "\n" not in made["error"] and "this is a bug in trial-sheets" in made["error"]
 
 
-def session_processes(session: int) -> list[str]:
-    """The live processes (not zombies) of a session, from /proc: pid, state and command."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-            command = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except OSError:
-            continue
-        fields = stat.rsplit(")", 1)[1].split()
-        if int(fields[3]) == session and fields[0] != "Z":
-            found.append(f"{entry} {fields[0]} {command[:120]}")
-    return found
-
-
 @pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 def test_kill_9_of_the_batch_leaves_no_process_behind(tmp_path):
@@ -178,17 +162,9 @@ def test_kill_9_of_the_batch_leaves_no_process_behind(tmp_path):
         time.sleep(1)  # the workers are in the loop now
         before = session_processes(process.pid)
         assert len(before) >= 5, before  # the batch, its resource tracker, fork server, workers
-        os.kill(process.pid, signal.SIGKILL)  # the batch alone: its workers are not told
-        process.wait()
-        deadline = time.monotonic() + 5
-        while session_processes(process.pid) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert session_processes(process.pid) == [], f"left behind, of {before}"
+        assert kill_leaves_nothing(process, wait=5) == [], f"left behind, of {before}"
     finally:
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        end_session(process)
 
 
 def test_a_batch_over_the_command_line_exits_1_with_the_failed_line(tmp_path, monkeypatch):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -19,8 +18,9 @@ from click.testing import CliRunner
 from conftest import DATA, FIXED_DAY, RECORDS, ROOT
 from distributed import Client, LocalCluster, WorkerPlugin
 from pdfcheck import text_of
+from processes import end_session, kill_leaves_nothing, session_processes
 from test_batch import assert_whole_pdf, pdfs_in
-from test_batch_isolation import LOOP_ON, LOOPING, session_processes
+from test_batch_isolation import LOOP_ON, LOOPING
 
 from sheets import SheetOptions
 from sheets.batch import cluster as dask_batch
@@ -226,17 +226,9 @@ def test_a_batch_killed_with_9_leaves_no_worker_and_a_rerun_makes_only_the_rest(
             time.sleep(0.01)
         running = session_processes(process.pid)
         assert len(running) >= 3, running  # the batch and its two workers (and a resource tracker)
-        os.kill(process.pid, signal.SIGKILL)  # the batch alone: its workers are not told
-        process.wait()
-        deadline = time.monotonic() + 10
-        while session_processes(process.pid) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert session_processes(process.pid) == [], f"left behind, of {running}"
+        assert kill_leaves_nothing(process, wait=10) == [], f"left behind, of {running}"
     finally:
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        end_session(process)
     before = pdfs_in(out)
     assert 3 <= len(before) < len(names), "the kill must land mid-batch"
     for name, pdf in before.items():

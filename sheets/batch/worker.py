@@ -131,17 +131,9 @@ class WorkerPool:
         return None
 
     def _start(self) -> _Worker:
-        ours, theirs = self.context.Pipe()
-        process = self.context.Process(
-            target=serve, args=(theirs, self.lifeline, self.options, self.seconds),
-            name="sheets-worker", daemon=True,
-        )  # fmt: skip
-        try:
-            process.start()
-        except OSError as error:
-            raise SheetsError(f"cannot start a worker process: {error.strerror or error}") from None
-        finally:
-            theirs.close()  # only the worker holds its end: its exit is an end of file here
+        process, ours = start_process(
+            self.context, serve, (self.lifeline, self.options, self.seconds), "sheets-worker"
+        )
         worker = _Worker(process, ours)
         self.workers.append(worker)
         return worker
@@ -172,6 +164,20 @@ class WorkerPool:
                 process.join(1)
         self.leaving.clear()
         self.lifeline.close()
+
+
+def start_process(context: Any, target: Callable[..., None], args: tuple, name: str) -> tuple[Any, Connection]:
+    """A daemon worker process running ``target(its end of a pipe, *args)``, and our end. Only
+    the worker holds its end, so the worker's exit is an end of file on ours."""
+    ours, theirs = context.Pipe()
+    process = context.Process(target=target, args=(theirs, *args), name=name, daemon=True)
+    try:
+        process.start()
+    except OSError as error:
+        raise SheetsError(f"cannot start a worker process: {error.strerror or error}") from None
+    finally:
+        theirs.close()
+    return process, ours
 
 
 def _context() -> Any:

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
+from sheets.batch.worker import start_process
 from sheets.deadline import over_time
 from sheets.errors import SheetsError
 from sheets.options import SheetOptions
@@ -183,17 +184,7 @@ class RenderPool:
         return answer, current
 
     def _start_worker(self) -> _Worker:
-        ours, theirs = self._context.Pipe()
-        process = self._context.Process(
-            target=worker.serve, args=(theirs, self._lifeline, self.seconds),
-            name="sheets-web-worker", daemon=True,
-        )  # fmt: skip
-        try:
-            process.start()
-        except OSError as error:
-            raise SheetsError(f"cannot start a worker process: {error.strerror or error}") from None
-        finally:
-            theirs.close()
+        process, ours = start_process(self._context, worker.serve, (self._lifeline, self.seconds), "sheets-web-worker")
         started = _Worker(process, ours)
         if not ours.poll(START_SECONDS) or _ready(ours) is None:
             self._retire(started, kill=True)

@@ -59,7 +59,7 @@ class WorkerPool:
         self.options = options
         self.recycle_after = recycle_after
         self.seconds = seconds
-        self.context = _context()
+        self.context = worker_context(PRELOAD)
         self.lifeline, self._lifeline_end = self.context.Pipe(duplex=False)
         self.workers: list[_Worker] = []
         self.leaving: list[Any] = []  # processes told to stop or killed, reaped as they exit
@@ -180,11 +180,13 @@ def start_process(context: Any, target: Callable[..., None], args: tuple, name: 
     return process, ours
 
 
-def _context() -> Any:
+def worker_context(preload: list[str]) -> Any:
+    """Worker processes forked from a server that has imported ``preload`` once (spawned where
+    there is no fork server): a new worker starts in milliseconds, not a second."""
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     if "forkserver" in methods:
-        context.set_forkserver_preload(PRELOAD)
+        context.set_forkserver_preload(preload)
     return context
 
 

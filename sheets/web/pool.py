@@ -22,14 +22,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-import multiprocessing
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
-from sheets.batch.worker import start_process
+from sheets.batch.worker import start_process, worker_context
 from sheets.deadline import over_time
 from sheets.errors import SheetsError
 from sheets.options import SheetOptions
@@ -80,7 +79,7 @@ class RenderPool:
         self.recycle_after = recycle_after
         self.accepted = 0  # jobs running or waiting
         self.average = 0.5  # seconds a job takes, a moving average for Retry-After
-        self._context = _context()
+        self._context = worker_context(PRELOAD)
         self._lifeline, self._lifeline_end = self._context.Pipe(duplex=False)
         self._threads = ThreadPoolExecutor(max_workers=size, thread_name_prefix="sheets-render")
         self._jobs: asyncio.Queue[tuple[worker.Job, asyncio.Future[Any]]] = asyncio.Queue()
@@ -238,10 +237,3 @@ def _join_all(workers: list[_Worker]) -> None:
             each.process.kill()
             each.process.join(1)
 
-
-def _context() -> Any:
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    if "forkserver" in methods:
-        context.set_forkserver_preload(PRELOAD)
-    return context

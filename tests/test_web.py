@@ -222,7 +222,7 @@ def test_the_home_page_is_a_plain_form_with_a_label_for_every_field(site):
     fields = [*found.all("select"), *(i for i in found.all("input") if i.get("type") != "hidden")]
     assert len(fields) == 9 and all(field["id"] in labelled for field in fields)
     (form,) = found.all("form")
-    assert (form["method"], form["action"], form["enctype"]) == ("post", "/sheet", "multipart/form-data")
+    assert (form["method"], form["action"], form["enctype"]) == ("post", "/sheet#preview", "multipart/form-data")
     links = [attrs.get("href") or attrs.get("src") for _, attrs in found.tags if "href" in attrs or "src" in attrs]
     assert links and all(link.startswith(("/", "#")) for link in links), "nothing from elsewhere"
     for asset in ("/style.css", "/fonts/atkinson-regular.ttf", "/fonts/atkinson-bold.ttf"):
@@ -328,7 +328,7 @@ def test_the_whole_flow_works_with_the_keyboard_alone(browser, site):
     page.keyboard.type("NCT06171568")
     page.keyboard.press("Enter")  # a form's first button, Preview, is its default
     page.get_by_role("heading", name="Preview: what the sheet says").wait_for()
-    tab_to("button[value=pdf]")
+    tab_to(".download")  # the page lands on the preview; its download is the next stop
     with page.expect_download() as downloading:
         page.keyboard.press("Enter")
     assert downloading.value.suggested_filename == "NCT06171568.pdf"

@@ -79,10 +79,15 @@ LOOPING = (
 )
 
 
+def looping_on_one_record(folder: Path) -> SheetOptions:
+    """Options whose clinic template loops for ever on `LOOP_ON`'s sheet, and only there."""
+    (folder / "templates").mkdir()
+    (folder / "templates" / "sheet.html").write_text(LOOPING, "utf-8")
+    return SheetOptions(clinic=Clinic(templates=folder / "templates"))
+
+
 def test_a_sheet_past_its_time_limit_fails_alone_and_the_others_are_made(tmp_path):
-    (tmp_path / "templates").mkdir()
-    (tmp_path / "templates" / "sheet.html").write_text(LOOPING, "utf-8")
-    options = SheetOptions(clinic=Clinic(templates=tmp_path / "templates"))
+    options = looping_on_one_record(tmp_path)
     copy_records(tmp_path / "in", FIVE[:3])
     started = time.monotonic()
     report = run_batch(expand_inputs([str(tmp_path / "in")]), tmp_path / "out", options,

@@ -20,14 +20,13 @@ from distributed import Client, LocalCluster, WorkerPlugin
 from pdfcheck import text_of
 from processes import end_session, kill_leaves_nothing, session_processes
 from test_batch import assert_whole_pdf, pdfs_in
-from test_batch_isolation import LOOP_ON, LOOPING
+from test_batch_isolation import LOOP_ON, looping_on_one_record
 
 from sheets import SheetOptions
 from sheets.batch import cluster as dask_batch
 from sheets.batch.inputs import expand_inputs
 from sheets.batch.run import DUPLICATE, FAILED, MADE, UNCHANGED, run_batch
 from sheets.cli import main
-from sheets.clinic import Clinic
 
 FIVE = ("NCT03453554", "NCT05594173", "NCT06171568", "NCT00711542", "NCT04474964")
 
@@ -157,9 +156,7 @@ def test_a_record_that_fails_is_made_once_and_reported_once(tmp_path, scheduler,
 
 
 def test_a_sheet_past_its_time_limit_on_the_cluster_fails_alone(tmp_path, scheduler):
-    (tmp_path / "templates").mkdir()
-    (tmp_path / "templates" / "sheet.html").write_text(LOOPING, "utf-8")
-    options = SheetOptions(clinic=Clinic(templates=tmp_path / "templates"))
+    options = looping_on_one_record(tmp_path)
     copy_records(tmp_path / "in", FIVE[:3])
     started = time.monotonic()
     report = run_batch(expand_inputs([str(tmp_path / "in")]), tmp_path / "out", options,

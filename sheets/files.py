@@ -36,6 +36,19 @@ def write_atomic(path: Path, data: bytes, *, what: str = "") -> None:
         raise
 
 
+def not_regular(fd: int, limit: int | None = None) -> str:
+    """Why an open file may not be read, in words ("is a folder, not a file"), or "" when it is
+    a regular file of at most ``limit`` bytes: the one check every bounded reader makes."""
+    info = os.fstat(fd)
+    if stat.S_ISDIR(info.st_mode):
+        return "is a folder, not a file"
+    if not stat.S_ISREG(info.st_mode):
+        return "is not a regular file (a pipe, device or socket)"
+    if limit is not None and info.st_size > limit:
+        return f"is too large ({info.st_size:,} bytes; the limit is {limit:,})"
+    return ""
+
+
 def read_regular(path: Path | str, *, limit: int, what: str = "the file") -> bytes:
     """The bytes of a regular file of at most ``limit`` bytes, read without blocking.
 
@@ -53,13 +66,8 @@ def read_regular(path: Path | str, *, limit: int, what: str = "the file") -> byt
     except OSError as error:
         raise SheetsError(f"{what} {path}: cannot read it ({error.strerror or error})") from None
     try:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise SheetsError(f"{what} {path}: is a folder, not a file")
-        if not stat.S_ISREG(info.st_mode):
-            raise SheetsError(f"{what} {path}: is not a regular file (a pipe, device or socket)")
-        if info.st_size > limit:
-            raise SheetsError(f"{what} {path}: is too large ({info.st_size:,} bytes; the limit is {limit:,})")
+        if problem := not_regular(fd, limit):
+            raise SheetsError(f"{what} {path}: {problem}")
         with os.fdopen(os.dup(fd), "rb") as handle:
             data = handle.read(limit + 1)
     except OSError as error:

@@ -42,6 +42,7 @@ from urllib.parse import parse_qsl
 
 from sheets.batch.bulk import Member, members
 from sheets.errors import RecordError, SheetsError
+from sheets.files import not_regular
 from sheets.sources.ctgov import ClinicalTrialsClient, looks_like_nct
 from sheets.sources.limits import (
     MAX_LIST_BYTES,
@@ -203,15 +204,7 @@ def _open_list(path: Path) -> BinaryIO:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as error:
         raise RecordError(str(path), f"cannot read it ({error.strerror or error})") from None
-    info = os.fstat(fd)
-    problem = ""
-    if stat.S_ISDIR(info.st_mode):
-        problem = "is a folder, not a file"
-    elif not stat.S_ISREG(info.st_mode):
-        problem = "is not a regular file (a pipe, device or socket)"
-    elif info.st_size > MAX_LIST_BYTES:
-        problem = f"is too large ({info.st_size:,} bytes; the limit is {MAX_LIST_BYTES:,})"
-    if problem:
+    if problem := not_regular(fd, MAX_LIST_BYTES):
         os.close(fd)
         raise RecordError(str(path), problem)
     return os.fdopen(fd, "rb")

@@ -16,14 +16,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import stat
 from array import array
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
 from sheets.errors import RecordError, SheetsError
-from sheets.files import read_regular
+from sheets.files import not_regular, read_regular
 
 #: A record file, a cached record, one line of a .jsonl file.
 MAX_RECORD_BYTES = 32 * 1024 * 1024
@@ -46,8 +45,6 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 def read_record(path: Path, *, limit: int = MAX_RECORD_BYTES) -> bytes:
     """A record file's bytes, read by `read_regular`: a FIFO, a device or a folder is refused
     before any read, and so is a file over ``limit`` bytes, each as a `RecordError`."""
-    if Path(path).is_dir():  # read_regular's os.fdopen raises IsADirectoryError on a folder
-        raise RecordError(str(path), "is a folder, not a file")
     try:
         return read_regular(path, limit=limit, what="the record")
     except SheetsError as error:
@@ -63,11 +60,8 @@ def read_head(path: Path, size: int) -> bytes:
     except OSError as error:
         raise RecordError(str(path), f"cannot read the file ({error.strerror or error})") from None
     try:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
-            raise RecordError(str(path), "is a folder, not a file")
-        if not stat.S_ISREG(mode):
-            raise RecordError(str(path), "is not a regular file (a pipe, device or socket)")
+        if problem := not_regular(fd):
+            raise RecordError(str(path), problem)
         with open(fd, "rb", closefd=False) as handle:
             return handle.read(size)
     finally:

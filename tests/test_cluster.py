@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -13,10 +14,11 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import dask
 import pytest
 from click.testing import CliRunner
 from conftest import DATA, FIXED_DAY, RECORDS, ROOT
-from distributed import Client, LocalCluster, WorkerPlugin
+from distributed import Client, WorkerPlugin, default_client
 from pdfcheck import text_of
 from processes import end_session, kill_leaves_nothing, session_processes
 from test_batch import assert_whole_pdf, pdfs_in
@@ -33,8 +35,8 @@ FIVE = ("NCT03453554", "NCT05594173", "NCT06171568", "NCT00711542", "NCT04474964
 
 @pytest.fixture(scope="module")
 def dask_cluster():
-    """One LocalCluster for the module: two worker processes, one thread each."""
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    """One LocalCluster for the module, as `--scheduler local` starts it: two worker processes."""
+    with dask_batch.local_cluster(2) as cluster:
         with Client(cluster) as client:
             yield cluster.scheduler_address, client
 
@@ -122,6 +124,26 @@ def test_a_batch_on_the_cluster_matches_the_pools_and_shares_its_manifest(tmp_pa
     good = [str(tmp_path / "in" / f"{name}.json") for name in FIVE[:3]]
     idle = run_batch(expand_inputs(good), tmp_path / "dask", options, scheduler="tcp://127.0.0.1:9")
     assert [r.status for r in idle.results] == [UNCHANGED] * 3
+
+
+def test_the_workers_run_with_the_worker_settings_and_the_readme_gives_them_for_a_real_cluster(dask_cluster):
+    _, client = dask_cluster
+    names, values = list(dask_batch.WORKER_CONFIG), list(dask_batch.WORKER_CONFIG.values())
+    on_workers = client.run(lambda: [dask.config.get(name) for name in names])
+    assert list(on_workers.values()) == [values, values]
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    from_readme = dask.config.collect_env(dict(re.findall(r"\b(DASK_[A-Z_]+)=(\S+)", readme)))
+    assert [dask.config.get(name, config=from_readme) for name in names] == values
+
+
+def test_a_batch_inside_the_callers_own_client_leaves_that_client_the_default(tmp_path, dask_cluster, scheduler):
+    _, client = dask_cluster
+    copy_records(tmp_path / "in", FIVE[:2])
+    with client.as_current():
+        report = run_batch(expand_inputs([str(tmp_path / "in")]), tmp_path / "out", scheduler=scheduler)
+        assert default_client() is client
+    assert [r.status for r in report.results] == [MADE, MADE]
 
 
 def test_a_worker_killed_mid_sheet_has_that_sheet_made_elsewhere_once(tmp_path, scheduler, watch):
@@ -247,10 +269,11 @@ def test_a_batch_killed_with_9_leaves_no_worker_and_a_rerun_makes_only_the_rest(
 
 @pytest.mark.slow
 def test_the_cluster_benchmark_prints_every_figure_on_a_tiny_run():
-    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "cluster_speed.py"), "--sheets", "4"],
-                            capture_output=True, text=True, timeout=600, cwd=ROOT)  # fmt: skip
+    command = [sys.executable, str(ROOT / "benchmarks" / "cluster_speed.py"), "--sheets", "4", "--rounds", "1"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=ROOT)  # fmt: skip
     assert result.returncode == 0, result.stderr
-    for figure in ("pool, 2 workers: 4 sheets", "LocalCluster, 2 workers: 4 sheets", "of the pool's",
-                   "LocalCluster, 1 worker:", "scaling 1 -> 2 workers:", "per sheet on one worker:",
+    for figure in ("pool, 2 workers: 4 sheets", "LocalCluster, 2 workers: 4 sheets", "round 1 of 1",
+                   "LocalCluster, 1 worker: 2 sheets", "LocalCluster 2 workers against the pool:",
+                   "scaling 1 -> 2 workers:", "per sheet on one worker:",
                    "560,000 sheets on 2 workers:", "on 256 workers:"):  # fmt: skip
         assert figure in result.stdout, (figure, result.stdout)

@@ -62,6 +62,18 @@ CONNECT_SECONDS = 30
 WORKERS_EVERY = 5.0  # seconds between looks at how many workers the cluster has
 TASK = "trial-sheet"  # task keys are TASK-<run>-<n>, n counting the batch's submissions
 
+# Dask's defaults suit a dashboard: each worker's event loop wakes every 10 to 100 ms, and
+# each wake takes the GIL from the sheet being made. Side by side (benchmarks/cluster_speed.py
+# --dask-defaults), a sheet took a worker 0.70 to 0.80 s with Dask's defaults, 0.59 to 0.66 s
+# with these and 0.57 to 0.61 s in the pool. The LocalCluster starts its workers with them;
+# the README's `export` line sets them for `dask worker` on a real cluster.
+WORKER_CONFIG = {
+    "distributed.worker.profile.enabled": False,  # stack samples every 10 ms, which no batch reads
+    "distributed.admin.tick.interval": "1s",  # the event loop's health check, every 20 ms
+    "distributed.admin.system-monitor.interval": "5s",  # the dashboard's CPU and memory, 500 ms
+    "distributed.worker.memory.monitor-interval": "1s",  # the memory limit's check, 100 ms
+}
+
 
 class ClusterPool:
     """Sheets made on a Dask cluster, used like `WorkerPool`: in a ``with`` block, ``run``
@@ -90,18 +102,13 @@ class ClusterPool:
         """Connect (or start the LocalCluster), then set up every worker, now and to come."""
         if self.scheduler != LOCAL:
             try:
-                self.client = Client(self.scheduler, timeout=CONNECT_SECONDS)
+                self.client = Client(self.scheduler, timeout=CONNECT_SECONDS, set_as_default=False)
             except (OSError, ValueError) as error:
                 raise SheetsError(f"cannot reach the Dask scheduler at {self.scheduler} ({error})") from None
         else:
-            # Dask's sampling profiler walks every worker's stack each 10 ms: WeasyPrint's deep
-            # layout stacks made a sheet about 10% slower for a profile no batch reads.
-            with _ctrl_c_ignored(), dask.config.set({"distributed.worker.profile.enabled": False}):
-                self.cluster = LocalCluster(
-                    n_workers=self.size, threads_per_worker=1, processes=True,
-                    dashboard_address=None, silence_logs=logging.ERROR,
-                )  # fmt: skip
-            self.client = Client(self.cluster)
+            with _ctrl_c_ignored():
+                self.cluster = local_cluster(self.size)
+            self.client = Client(self.cluster, set_as_default=False)
         warm = WarmSheets(self.options, install_hash(), ignore_ctrl_c=self.scheduler == LOCAL)
         self.client.register_plugin(warm, name=self.plugin)
 
@@ -120,7 +127,9 @@ class ClusterPool:
             return
         self._start()
         jobs = itertools.chain([first], jobs)
-        pending = as_completed(with_results=True, raise_errors=False)
+        # Our client's own loop: by default `as_completed` takes the caller's current client
+        # (`with Client(...)` of their own), whose loop must never touch our client's streams.
+        pending = as_completed(loop=self.client.loop, with_results=True, raise_errors=False)
         held: dict[str, Job] = {}  # task key -> its job, until it lands
         limit = _Limit(self.client)
         self._submit(jobs, stop, pending, held, limit())
@@ -179,6 +188,13 @@ class ClusterPool:
             self.client.close()
         if self.cluster is not None:
             self.cluster.close()
+
+
+def local_cluster(size: int) -> Any:
+    """A LocalCluster of ``size`` worker processes, one thread each, with `WORKER_CONFIG`."""
+    with dask.config.set(WORKER_CONFIG):
+        return LocalCluster(n_workers=size, threads_per_worker=1, processes=True,
+                            dashboard_address=None, silence_logs=logging.ERROR)  # fmt: skip
 
 
 class _Limit:

@@ -164,6 +164,8 @@ class Trial:
     detailed_description: str = ""
     design: Design = field(default_factory=Design)
     arms: tuple[Arm, ...] = ()
+    closed_arms: tuple[Arm, ...] = ()  # set aside by `open_arms`: no one joins them, yet they
+    # still show what the trial compares (a closed chemotherapy-only arm)
     interventions: tuple[Intervention, ...] = ()
     eligibility: Eligibility = field(default_factory=Eligibility)
     primary_outcomes: tuple[Outcome, ...] = ()

@@ -210,6 +210,30 @@ def test_a_group_the_record_closed_is_named_as_closed_and_never_offered_by_chanc
     assert any(label.startswith("Arm A") for label, _ in sheet.group_texts)  # its words stay for reference
 
 
+def test_a_closed_chemotherapy_arm_still_shows_what_is_tested_and_no_one_is_asked_their_chances_of_it():
+    # Arm A (closed) gave chemotherapy alone; the open arms B and C both give it with
+    # pembrolizumab, before or after: the trial tests pembrolizumab, which everyone joining gets.
+    sheet = build_sheet(record("NCT04267848"), OPTIONS)
+    assert sheet.overview.about[0].startswith("This trial tests Pembrolizumab, given with Carboplatin, Cisplatin")
+    asked = " ".join(sheet.doctor_questions)
+    assert ("People in this trial are put into 2 groups by chance, and every group gets Pembrolizumab. "
+            "How do the groups differ, and what would each mean for me?") in sheet.doctor_questions  # fmt: skip
+    assert "This trial tests adding Pembrolizumab to Carboplatin" in asked
+    assert "chances of getting" not in asked and "compares Carboplatin" not in asked
+    assert any(q.startswith("If it helps me, can I keep getting Pembrolizumab after") for q in sheet.coordinator_questions)
+
+    spanish = build_sheet(record("NCT04267848"), replace(OPTIONS, lang="es"))
+    assert any("y todos los grupos reciben Pembrolizumab. ¿En qué se diferencian los grupos" in q
+               for q in spanish.doctor_questions)  # fmt: skip
+
+
+def test_a_placebo_arm_listed_under_the_tested_name_is_no_group_that_gets_it():
+    sheet = build_sheet(record("NCT06454773"), OPTIONS)  # "control" arm: placebo, named "NCT/NFT"
+    asked = " ".join(sheet.doctor_questions)
+    assert "What does each group get, and what are my chances of getting NCT/NFT?" in asked
+    assert "every group gets" not in asked
+
+
 def test_cohorts_are_not_said_to_be_chosen_by_chance_and_a_partner_named_in_the_arm_text_counts():
     sheet = build_sheet(record("NCT04613596"), OPTIONS)  # KRYSTAL-7: phase 2 cohorts, phase 3 arms
     assert "by chance" not in " ".join((*sheet.overview.taking_part, *sheet.doctor_questions))

@@ -97,9 +97,12 @@ def closed_arms(trial: Trial) -> tuple[Arm, ...]:
 
 
 def open_arms(trial: Trial) -> Trial:
-    """The trial as a person joining now sees it: without the arms closed to new people."""
+    """The trial as a person joining now sees it: the arms closed to new people set aside in
+    ``closed_arms``, where they still tell what the open arms are compared with."""
     closed = closed_arms(trial)
-    return replace(trial, arms=tuple(a for a in trial.arms if a not in closed)) if closed else trial
+    if not closed:
+        return trial
+    return replace(trial, arms=tuple(a for a in trial.arms if a not in closed), closed_arms=closed)
 
 
 def by_cohort(trial: Trial) -> bool:
@@ -123,13 +126,15 @@ def tested_and_background(trial: Trial) -> tuple[tuple[str, ...], tuple[str, ...
     """The treatments the trial tests, and those every tested arm shares with the control arms.
 
     Golcadomide + R-CHOP against placebo + R-CHOP tests golcadomide on a background of R-CHOP.
-    Without arms that name interventions, every treatment the record lists is "tested".
+    Without arms that name interventions, every treatment the record lists is "tested". Only
+    open arms are tested, but a closed arm is still a control: chemotherapy with pembrolizumab,
+    against a closed chemotherapy-only arm, tests pembrolizumab on a background of chemotherapy.
     """
     arms = [a for a in trial.arms if a.intervention_names]
     tested_arms = [a for a in arms if a.type == "EXPERIMENTAL" and not _is_control(a)]
     tested_arms = tested_arms or [a for a in arms if not _is_control(a)]
     tested_arms = tested_arms or [a for a in arms if a.type == "ACTIVE_COMPARATOR"]
-    control_arms = [a for a in arms if a not in tested_arms]
+    control_arms = [a for a in (*arms, *trial.closed_arms) if a not in tested_arms and a.intervention_names]
     if not tested_arms:
         names = [i.name for i in trial.interventions if is_treatment(i.name, i.type)]
         return _unique(names), ()
@@ -140,6 +145,22 @@ def tested_and_background(trial: Trial) -> tuple[tuple[str, ...], tuple[str, ...
     new = tuple(n for n in in_tested if n.lower() not in in_control)
     background = tuple(n for n in in_tested if n.lower() in in_control)
     return (new, background) if new else (in_tested, ())
+
+
+_NOT_GIVEN = {"PLACEBO_COMPARATOR", "SHAM_COMPARATOR", "NO_INTERVENTION"}
+_PLACEBO_OR_SHAM = re.compile(r"(?i)\b(?:placebo|sham|dummy)")
+
+
+def every_arm_gets_tested(trial: Trial) -> bool:
+    """Whether every open arm gives every tested treatment (the arms differ in timing, dose or
+    schedule), so no one's chance of getting it is in question. Never with a placebo, sham or
+    untreated arm, even one the record lists under the tested treatment's name."""
+    tested = {n.lower() for n in tested_and_background(trial)[0]}
+    if not tested or len(trial.arms) < 2 or not all(a.intervention_names for a in trial.arms):
+        return False
+    if any(a.type in _NOT_GIVEN or _PLACEBO_OR_SHAM.search(f"{a.label} {a.description}") for a in trial.arms):
+        return False
+    return all(tested <= {n.lower() for n, _ in _arm_interventions(trial, a)} for a in trial.arms)
 
 
 def combined_in_one_arm(trial: Trial) -> tuple[str, ...]:

@@ -267,6 +267,7 @@ def _groups_and_placebo_questions(trial: Trial) -> list[Question]:
         arms = len(trial.arms)
         groups = count_phrase(arms, "group") if 2 <= arms <= 4 else i18n.noun(2, "group")
         key = f"randomised_{control}{add_on}" if control else "randomised"
+        key = "randomised_all_get" if key == "randomised" and facts.every_arm_gets_tested(trial) else key
         return [ask(f"doctor.{key}", trial, groups=groups, tested=names["tested"],
                           background=names["background"])]  # fmt: skip
     if not control:

@@ -216,22 +216,25 @@ def test_a_closed_chemotherapy_arm_still_shows_what_is_tested_and_no_one_is_aske
     sheet = build_sheet(record("NCT04267848"), OPTIONS)
     assert sheet.overview.about[0].startswith("This trial tests Pembrolizumab, given with Carboplatin, Cisplatin")
     asked = " ".join(sheet.doctor_questions)
-    assert ("People in this trial are put into 2 groups by chance, and every group gets Pembrolizumab. "
+    assert ("People in this trial are put into 2 groups by chance, and everyone gets Pembrolizumab. "
             "How do the groups differ, and what would each mean for me?") in sheet.doctor_questions  # fmt: skip
     assert "This trial tests adding Pembrolizumab to Carboplatin" in asked
-    assert "chances of getting" not in asked and "compares Carboplatin" not in asked
+    # No group joining now goes without pembrolizumab: the phase question compares ways of giving it.
+    assert "This is a phase 3 trial, which compares different ways of giving Pembrolizumab in a large group" in asked
+    assert "chances of getting" not in asked and "standard care in a large group" not in asked
     assert any(q.startswith("If it helps me, can I keep getting Pembrolizumab after") for q in sheet.coordinator_questions)
 
     spanish = build_sheet(record("NCT04267848"), replace(OPTIONS, lang="es"))
-    assert any("y todos los grupos reciben Pembrolizumab. ¿En qué se diferencian los grupos" in q
-               for q in spanish.doctor_questions)  # fmt: skip
+    asked = " ".join(spanish.doctor_questions)
+    assert "2 grupos, y todas reciben Pembrolizumab. ¿En qué se diferencian los grupos" in asked
+    assert "que compara distintas formas de dar Pembrolizumab en un grupo grande" in asked
 
 
 def test_a_placebo_arm_listed_under_the_tested_name_is_no_group_that_gets_it():
     sheet = build_sheet(record("NCT06454773"), OPTIONS)  # "control" arm: placebo, named "NCT/NFT"
     asked = " ".join(sheet.doctor_questions)
     assert "What does each group get, and what are my chances of getting NCT/NFT?" in asked
-    assert "every group gets" not in asked
+    assert "everyone gets" not in asked and "different ways of giving" not in asked
 
 
 def test_cohorts_are_not_said_to_be_chosen_by_chance_and_a_partner_named_in_the_arm_text_counts():

@@ -242,6 +242,8 @@ def _phase_question(trial: Trial) -> Question:
     key = "_".join(phases[-2:]) if len(phases) >= 2 else (phases[0] if phases else "OTHER")
     table = _wording()["doctor"]["phase"]
     key = key if key in table else (phases[-1] if phases else "OTHER")
+    if f"{key}_ways" in table and facts.every_arm_gets_tested(trial):  # no group goes without it
+        key = f"{key}_ways"
     return ask(
         f"doctor.phase.{key}", trial, treatment=_treatment(trial), comparator=_comparator(trial)
     )

@@ -230,11 +230,16 @@ def test_a_closed_chemotherapy_arm_still_shows_what_is_tested_and_no_one_is_aske
     assert "que compara distintas formas de dar Pembrolizumab en un grupo grande" in asked
 
 
-def test_a_placebo_arm_listed_under_the_tested_name_is_no_group_that_gets_it():
-    sheet = build_sheet(record("NCT06454773"), OPTIONS)  # "control" arm: placebo, named "NCT/NFT"
+def test_a_placebo_arm_listed_under_the_tested_name_is_a_placebo_in_the_questions_too():
+    # The "control" arm is a PLACEBO_COMPARATOR listed under the supplement's own name,
+    # "NCT/NFT", its description "Placebo": page 1 says so, and so must the questions.
+    sheet = build_sheet(record("NCT06454773"), OPTIONS)
+    assert [g.gets for g in sheet.overview.groups] == ["NCT/NFT", "placebo"]
     asked = " ".join(sheet.doctor_questions)
-    assert "What does each group get, and what are my chances of getting NCT/NFT?" in asked
-    assert "everyone gets" not in asked and "different ways of giving" not in asked
+    assert "This is a phase 3 trial, which compares NCT/NFT with a placebo in a large group" in asked
+    assert ("put into 2 groups by chance, and some get a placebo (a look-alike with no active medicine). "
+            "What are my chances of getting NCT/NFT") in asked  # fmt: skip
+    assert "standard care" not in asked and "everyone gets" not in asked and "different ways of giving" not in asked
 
 
 def test_cohorts_are_not_said_to_be_chosen_by_chance_and_a_partner_named_in_the_arm_text_counts():

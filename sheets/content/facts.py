@@ -202,9 +202,12 @@ def has_sham(trial: Trial) -> bool:
 
 
 def _mentions(trial: Trial, word: str) -> bool:
-    """Whether the record names a placebo or sham: in an intervention or an arm's name, never
-    from the arm's type alone (routine fasting in a "sham comparator" arm is no sham)."""
+    """Whether the record names a placebo or sham: in an intervention or an arm's name, or in
+    the description of an arm of that type (a placebo arm listed under the tested supplement's
+    name, described as "Placebo"); never from the arm's type alone (routine fasting in a
+    "sham comparator" arm is no sham)."""
     texts = [i.name for i in trial.interventions] + [a.label for a in trial.arms]
+    texts += [a.description for a in trial.arms if a.type == f"{word.upper()}_COMPARATOR"]
     return any(re.search(rf"\b{word}", t, re.IGNORECASE) for t in texts)
 
 

@@ -120,10 +120,27 @@ def test_dates_and_numbers_are_written_for_the_language():
         assert wording.date_phrase("2026-06") == "junio de 2026"
         assert wording.date_phrase("2022-09-16") == "16 de septiembre de 2022"
         assert wording.count_phrase(12345, "person") == "12.345 personas"
-        assert wording.age_range("18 Years", "75 Years") == "de 18 a 75 años"
+        assert wording.age_range("18 Years", "75 Years") == "18 a 75 años"
     assert wording.date_phrase("2022-09-16") == "September 16, 2022"
     assert wording.count_phrase(12345, "person") == "12,345 people"
     assert wording.count_phrase(1, "site") == "1 site"
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_sheets_own_sentences_never_say_a_word_twice(lang):
+    # "Es para personas de de 18 a 80 años": the Spanish age range began with "de" and the
+    # sentence around it said "de" too. The sheet's own sentences, for every test record.
+    doubled = []
+    for path in RECORDS:
+        sheet = build_sheet(load_trial(path), SheetOptions(lang=lang, generated_on=FIXED_DAY))
+        sentences = (*sheet.overview.about, *sheet.overview.taking_part, *sheet.doctor_questions,
+                     *sheet.coordinator_questions, *sheet.notices, *(row.value for row in sheet.who))  # fmt: skip
+        doubled += [(path.stem, s) for s in sentences if re.search(r"(?i)\b(\w+)\s+\1\b", s)]
+    assert doubled == []
+    if lang == "es":
+        record = next(p for p in RECORDS if p.stem == "NCT06356129")  # 18 to 80 years
+        sheet = build_sheet(load_trial(record), SheetOptions(lang="es", generated_on=FIXED_DAY))
+        assert "Es para personas de 18 a 80 años." in sheet.overview.about
 
 
 def _fragments(english: str) -> list[str]:

@@ -130,12 +130,14 @@ def _who(trial: Trial) -> str:
     sex = {"FEMALE": _t("women"), "MALE": _t("men")}.get(eligibility.sex, _t("people"))
     if facts.child_ages(trial):
         sex = {"FEMALE": _t("girls"), "MALE": _t("boys")}.get(eligibility.sex, _t("children"))
-    healthy = eligibility.healthy_volunteers is True and not facts.conditions(trial)
-    if healthy:
-        sex = _t("healthy", people=sex)
+    # The record's flag says the trial takes healthy volunteers, not that it takes no one
+    # else: "for healthy people" turned away the people with prediabetes a trial was for.
+    healthy = "_healthy" if eligibility.healthy_volunteers is True and not facts.conditions(trial) else ""
     if ages:
-        return _t("for_ages", people=sex, ages=ages)
-    return _t("for_people", people=sex) if sex != _t("people") else ""
+        return _t(f"for_ages{healthy}", people=sex, ages=ages)
+    if sex != _t("people"):
+        return _t(f"for_people{healthy}", people=sex)
+    return _t("takes_healthy") if healthy else ""
 
 
 def _groups(trial: Trial) -> tuple[Group, ...]:

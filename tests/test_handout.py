@@ -240,9 +240,9 @@ def test_a_placebo_arm_listed_under_the_tested_name_is_a_placebo_in_the_question
     assert ("put into 2 groups by chance, and some get a placebo (a look-alike with no active medicine). "
             "What are my chances of getting NCT/NFT") in asked  # fmt: skip
     assert "standard care" not in asked and "everyone gets" not in asked and "different ways of giving" not in asked
-    # It takes healthy volunteers (the record's flag), yet is for people with prediabetes:
+    # The record flags healthy volunteers, yet the trial is for people with prediabetes:
     # never "for healthy people", which would turn them away.
-    assert "It is for people aged 25 to 60 years, and takes healthy volunteers." in sheet.overview.about
+    assert "It is for people aged 25 to 60 years." in sheet.overview.about
 
 
 def test_cohorts_are_not_said_to_be_chosen_by_chance_and_a_partner_named_in_the_arm_text_counts():

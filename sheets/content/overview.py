@@ -130,14 +130,12 @@ def _who(trial: Trial) -> str:
     sex = {"FEMALE": _t("women"), "MALE": _t("men")}.get(eligibility.sex, _t("people"))
     if facts.child_ages(trial):
         sex = {"FEMALE": _t("girls"), "MALE": _t("boys")}.get(eligibility.sex, _t("children"))
-    # The record's flag says the trial takes healthy volunteers, not that it takes no one
-    # else: "for healthy people" turned away the people with prediabetes a trial was for.
-    healthy = "_healthy" if eligibility.healthy_volunteers is True and not facts.conditions(trial) else ""
+    # Not "for healthy people": the record's flag says the trial takes healthy volunteers,
+    # not that it takes no one else (a trial for people with prediabetes sets it too). The
+    # facts table gives the flag, and a question asks about it.
     if ages:
-        return _t(f"for_ages{healthy}", people=sex, ages=ages)
-    if sex != _t("people"):
-        return _t(f"for_people{healthy}", people=sex)
-    return _t("takes_healthy") if healthy else ""
+        return _t("for_ages", people=sex, ages=ages)
+    return _t("for_people", people=sex) if sex != _t("people") else ""
 
 
 def _groups(trial: Trial) -> tuple[Group, ...]:

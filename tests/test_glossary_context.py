@@ -222,3 +222,19 @@ source = "NIH"
 )
 def test_a_two_letter_abbreviation_is_not_guessed_where_nothing_names_its_meaning(term, criterion):
     assert glossary().lookup(term, criterion) is None
+
+
+def test_a_bracket_that_gives_an_alternative_or_an_example_does_not_explain_the_term_before_it():
+    from sheets.plain.criteria import parse_criteria
+    from sheets.plain.engine import plain_criteria
+
+    text = ("Inclusion Criteria:\n"
+            "- Treatment-naive or pegIFN (or IFN) experienced with confirmed CHC\n"
+            "- ANC (absolute neutrophil count) of at least 1500\n"
+            "Exclusion Criteria:\n"
+            "- Contraindication to US SWE (e.g. unable to hold still)\n")  # fmt: skip
+    lines = plain_criteria(parse_criteria(text))
+    terms = [[term for term, _ in line.words] for line in lines]
+    assert terms[0][:2] == ["pegIFN", "IFN"]  # NCT03868163: "(or IFN)" is another drug, no meaning
+    assert "ANC" not in terms[1]  # its bracket says what it is
+    assert "SWE" in terms[2]  # NCT03865589: "(e.g. ...)" is an example, no meaning

@@ -30,7 +30,11 @@ NOT_ABBREVIATIONS = frozenset(  # English words sometimes written in capitals
 
 
 _AFTER_DB = re.compile(r"\bdB\s+([A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*)\b")
-_BEFORE_BRACKET = re.compile(r"(?<![\w-])([A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*)\s*\(")
+# "ANC (absolute neutrophil count)": a term its bracket explains; not "pegIFN (or IFN)", an
+# alternative, nor "(e.g. ...)", an example.
+_BEFORE_BRACKET = re.compile(
+    r"(?<![\w-])([A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*)\s*\((?!\s*(?:or|and|e\.g\.|eg|for example|such as)\b)"
+)
 
 
 def abbreviations_in(text: str) -> list[str]:

@@ -401,6 +401,22 @@ def test_an_age_range_under_18_makes_the_sheet_speak_to_a_parent():
     assert audience_of(parse_criteria("Inclusion Criteria:\n- aged 12 to 65 years")) == "you"
 
 
+def test_a_newborns_birthweight_or_age_in_hours_makes_the_sheet_speak_to_a_parent():
+    # NCT03860428: "gestational age" alone reads as a pregnancy; with a birthweight it is the baby's.
+    newborn = parse_criteria("Inclusion Criteria:\n- Gestational age < 32 weeks\n- Birthweight <1500 g\n"
+                             "- Age less than 72 hours\n- Signed informed consent obtained from both parents")  # fmt: skip
+    assert audience_of(newborn) == "child"
+    assert plain_criteria(newborn)[1].plain == "Your child may be able to join if your child's birthweight is less than 1500 g."
+    # NCT03927833: "< 27 weeks gestation at birth", "12-36 hours of age".
+    assert audience_of(parse_criteria("Inclusion Criteria:\n- Infant is < 27 weeks gestation at birth\n"
+                                      "- Infant is 12-36 hours of age.")) == "child"  # fmt: skip
+    # Adults and newborns in one trial (NCT03861182), and a pregnancy trial: the reader is "you".
+    mixed = "Inclusion Criteria:\n- Over 18 years of age\n- Aged between 1h of life and 28 days of life\n- 2kg of birth weight"
+    assert audience_of(parse_criteria(mixed)) == "you"
+    pregnant = "Inclusion Criteria:\n- Pregnant women at 24 to 34 weeks gestation\n- Estimated fetal birth weight under 2500 g"
+    assert audience_of(parse_criteria(pregnant)) == "you"
+
+
 def test_a_group_named_in_a_long_heading_still_labels_its_lines():
     text = ("Additional exclusion criteria for Epigenetic subproject (for retrospective analysis):\n"
             "- global aphasia\n")  # NCT03866057

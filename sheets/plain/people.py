@@ -128,12 +128,24 @@ def label_is_people(label: str) -> bool:
     return bool(re.search(rf"(?i)\b(?:{OTHER_PERSON}|{_PLACES})\b", label))
 
 
+# A newborn's own measures: "Birthweight < 1500 g", "Age less than 72 hours". With them,
+# "gestational age" is the baby's, not a pregnancy's, so _ADULT is asked without it.
+_NEWBORN = re.compile(
+    r"(?i)\bbirth\s*weight\b|\b(?:postnatal|postmenstrual|corrected) age\b|"
+    r"\bage[ds]?\s*(?:of\s*)?(?:less than|under|below|up to|<|≤)\s*\d+\s*(?:hours|days)\b|"
+    r"\b\d+\s*(?:hours|days)\s+(?:of age|old|of life)\b"
+)
+_GESTATION = re.compile(r"(?i)\bgestation\w*")
+
+
 def audience_of(criteria: Sequence[Criterion], max_age_years: float | None = None) -> Audience:
     """ "child" when the trial takes only children, so the sheet speaks to a parent."""
     if max_age_years is not None:
         return "child" if max_age_years < 18 else "you"
     inclusion = " ".join(c.full_text for c in criteria if c.kind == "inclusion")[:1500]
     if (_CHILD_TRIAL.search(inclusion) or _CHILD_AGES.search(inclusion)) and not _ADULT.search(inclusion):
+        return "child"
+    if _NEWBORN.search(inclusion) and not _ADULT.search(_GESTATION.sub("", inclusion)):
         return "child"
     return "you"
 

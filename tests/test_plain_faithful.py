@@ -407,9 +407,13 @@ def test_a_newborns_birthweight_or_age_in_hours_makes_the_sheet_speak_to_a_paren
                              "- Age less than 72 hours\n- Signed informed consent obtained from both parents")  # fmt: skip
     assert audience_of(newborn) == "child"
     assert plain_criteria(newborn)[1].plain == "Your child may be able to join if your child's birthweight is less than 1500 g."
-    # NCT03927833: "< 27 weeks gestation at birth", "12-36 hours of age".
-    assert audience_of(parse_criteria("Inclusion Criteria:\n- Infant is < 27 weeks gestation at birth\n"
-                                      "- Infant is 12-36 hours of age.")) == "child"  # fmt: skip
+    # NCT03927833: "< 27 weeks gestation at birth", "12-36 hours of age"; the study team enrolls.
+    infant = parse_criteria("Inclusion Criteria:\n- Infant is < 27 weeks gestation at birth\n"
+                            "- Infant is 12-36 hours of age.\nExclusion Criteria:\n"
+                            "- Unable to enroll infant by 36 hours of age")  # fmt: skip
+    assert audience_of(infant) == "child"
+    assert plain_criteria(infant)[2].plain == (
+        "Your child cannot join if the study team cannot enroll your child by 36 hours of age.")
     # Adults and newborns in one trial (NCT03861182), and a pregnancy trial: the reader is "you".
     mixed = "Inclusion Criteria:\n- Over 18 years of age\n- Aged between 1h of life and 28 days of life\n- 2kg of birth weight"
     assert audience_of(parse_criteria(mixed)) == "you"

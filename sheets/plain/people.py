@@ -156,6 +156,9 @@ _CHILD_FORMS = (  # the engine's own "you" phrases, said of the reader's child
     (r"\byou are\b", "your child is"),
     (r"\byou were\b", "your child was"),
     (r"\byou had\b", "your child had"),
+    # "Unable to enroll infant by 36 hours of age": the study team enrolls, not the baby
+    (r"\byou (cannot|can) (enrol\w*|recruit\w*|randomi[sz]e\w*)(?: (?:the |a )?(?:baby|infant|newborn|neonate|child))?\b",
+     r"the study team \1 \2 your child"),
     (r"\byou can\b", "your child can"),
     (r"\byou cannot\b", "your child cannot"),
     (r"\byou do not\b", "your child does not"),

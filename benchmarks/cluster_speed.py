@@ -25,7 +25,6 @@ Prints:
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import statistics
 import tempfile
@@ -95,14 +94,10 @@ def timed_batch(folder: Path, out: Path, **how) -> Timed:
 def on_cluster(folder: Path, out: Path, workers: int, dask_defaults: bool = False) -> tuple[Timed, float]:  # fmt: skip
     """A batch on a LocalCluster of ``workers`` processes, started as `--scheduler local` does
     (or with Dask's own worker settings), and the seconds it took to start."""
-    from distributed import LocalCluster
-
-    from sheets.batch.cluster import local_cluster
+    from sheets.batch.cluster import WORKER_CONFIG, local_cluster
 
     start = time.perf_counter()
-    cluster = (LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                            silence_logs=logging.ERROR) if dask_defaults else local_cluster(workers))  # fmt: skip
-    with cluster:
+    with local_cluster(workers, {} if dask_defaults else WORKER_CONFIG) as cluster:
         cluster.wait_for_workers(workers)
         started = time.perf_counter() - start
         timed = timed_batch(folder, out, scheduler=cluster.scheduler_address)

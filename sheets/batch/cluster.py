@@ -190,9 +190,10 @@ class ClusterPool:
             self.cluster.close()
 
 
-def local_cluster(size: int) -> Any:
-    """A LocalCluster of ``size`` worker processes, one thread each, with `WORKER_CONFIG`."""
-    with dask.config.set(WORKER_CONFIG):
+def local_cluster(size: int, config: dict[str, Any] = WORKER_CONFIG) -> Any:
+    """A LocalCluster of ``size`` worker processes, one thread each, with `WORKER_CONFIG`
+    (a benchmark passes ``{}`` for Dask's own settings)."""
+    with dask.config.set(config):
         return LocalCluster(n_workers=size, threads_per_worker=1, processes=True,
                             dashboard_address=None, silence_logs=logging.ERROR)  # fmt: skip
 

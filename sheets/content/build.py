@@ -21,7 +21,7 @@ from sheets.content.contacts import (
     sites_to_show,
 )
 from sheets.content.coordinator import coordinator_questions
-from sheets.content.facts import child_ages, children_and_adults, closed_arms, open_arms
+from sheets.content.facts import child_ages, children_and_adults, open_arms
 from sheets.content.key_facts import facts_of, who_of
 from sheets.content.lab_panels import MIN_RUN, condensed_line, in_order, limit_panels, panels_of
 from sheets.content.outcomes import plain_outcome
@@ -76,7 +76,7 @@ def _build_sheet(trial: Trial, options: SheetOptions) -> Sheet:
     inclusion, exclusion = _numbered(criteria, condense=not trial.site_content.plain_criteria)
     call = one_to_call(trial, options)
     official = next((c for c in trial.officials if c.name), None)
-    overview = overview_of(joinable, closed=closed_arms(trial)) if standing.joining else Overview()
+    overview = overview_of(joinable) if standing.joining else Overview()
     return Sheet(
         nct_id=trial.nct_id,
         title=trial.title,

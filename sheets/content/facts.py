@@ -147,7 +147,7 @@ def tested_and_background(trial: Trial) -> tuple[tuple[str, ...], tuple[str, ...
     return (new, background) if new else (in_tested, ())
 
 
-_NOT_GIVEN = {"PLACEBO_COMPARATOR", "SHAM_COMPARATOR", "NO_INTERVENTION"}
+_NOT_GIVEN = CONTROL_ARMS - {"ACTIVE_COMPARATOR"}  # arms that give no active treatment
 _PLACEBO_OR_SHAM = re.compile(r"(?i)\b(?:placebo|sham|dummy)")
 
 

@@ -57,11 +57,12 @@ class Overview:
     taking_part: tuple[str, ...] = ()  # how groups are chosen, masking, cycles, how long, procedures
 
 
-def overview_of(trial: Trial, closed: tuple[Arm, ...] = ()) -> Overview:
-    """``trial`` with only its open arms; ``closed``, the arms the record closed, are named."""
+def overview_of(trial: Trial) -> Overview:
+    """``trial`` with only its open arms (`facts.open_arms`); the arms the record closed,
+    set aside in its ``closed_arms``, are named."""
     taking_part = _taking_part(trial)
-    if closed:
-        names = join_names([a.label for a in closed], limit=len(closed))
+    if trial.closed_arms:
+        names = join_names([a.label for a in trial.closed_arms], limit=len(trial.closed_arms))
         taking_part = (*taking_part[:1], _t("closed_groups", names=names), *taking_part[1:])
     return Overview(_about(trial), _groups(trial), taking_part)
 
